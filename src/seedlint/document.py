@@ -79,6 +79,8 @@ class SeedDocument:
     """Scalar style per value path: '' plain, '"', "'", '|' or '>'."""
     yaml_notes: dict[JsonPath, str] = field(default_factory=dict)
     """Why a plain scalar got a surprising type (YAML 1.1), to explain schema errors."""
+    ignored: set[JsonPath] = field(default_factory=set)
+    """Values replaced by None (aliases, tagged values): already reported, not re-checked."""
     has_bom: bool = False
 
     def position(self, path: JsonPath) -> Span:
@@ -260,8 +262,16 @@ class _Composer:
                 self.document.path, line, column, f"{problem}{context}"
             )
             return False
-        except yaml.YAMLError as error:  # reader errors carry no mark
-            self.syntax_error = structure.YAML_SYNTAX.at(self.document.path, 1, 1, str(error))
+        except yaml.reader.ReaderError as error:  # a character YAML forbids, by offset
+            offset = max(error.position, 0)
+            line = self.yaml_text.count("\n", 0, offset) + self.first_line
+            column = offset - (self.yaml_text.rfind("\n", 0, offset) + 1) + 1
+            message = f"character U+{error.character:04X} is not allowed in YAML"
+            self.syntax_error = structure.YAML_SYNTAX.at(self.document.path, line, column, message)
+            return False
+        except yaml.YAMLError as error:
+            message = str(error).splitlines()[0]
+            self.syntax_error = structure.YAML_SYNTAX.at(self.document.path, 1, 1, message)
             return False
         except _Abort:
             return False
@@ -360,6 +370,7 @@ class _Composer:
         if kind is yaml.AliasEvent:
             message = f"alias *{event.anchor} is not allowed in seeds and is not expanded; write the value out"
             self._report(structure.ANCHOR_ALIAS, span.line, span.column, message)
+            self.document.ignored.add(path)
             return None
         if event.anchor:
             self._anchor(event)
@@ -383,6 +394,8 @@ class _Composer:
                 span.column,
                 f"tag {_short_tag(tag)} is not allowed; the value is ignored",
             )
+        if not accepted:
+            self.document.ignored.add(path)
         stack.append([container, path, _MISSING, event, not accepted])
         return container if accepted else None
 
@@ -399,6 +412,7 @@ class _Composer:
                     span.column,
                     f"tag {_short_tag(tag)} is not allowed; the value is ignored",
                 )
+                self.document.ignored.add(path)
                 return None
             return self._construct(tag, value, path, span, explicit=True)
         if style or not event.implicit[0]:
@@ -462,7 +476,8 @@ class _Composer:
         return value
 
     def _ambiguous(self, path: JsonPath, span: Span, message: str) -> None:
-        self.document.yaml_notes[path] = message
+        value = self.yaml_text[span.start - self.offset : span.end - self.offset]
+        self.document.yaml_notes[path] = f"YAML 1.1 reads the plain {value} this way; quote it"
         self._report(structure.AMBIGUOUS_SCALAR, span.line, span.column, message)
 
 

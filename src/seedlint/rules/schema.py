@@ -181,6 +181,8 @@ def check_schema(document: SeedDocument, validator: Validator) -> Iterator[Diagn
     reported: set[tuple[JsonPath, str]] = set()
     for error in errors:
         path: JsonPath = tuple(error.absolute_path)
+        if path in document.ignored:
+            continue  # an alias or tagged value, already reported where it stands
         keywords = by_path[path]
         keyword = str(error.validator)
         # One clear message per value: a wrong type makes the other complaints noise,
