@@ -67,9 +67,9 @@ class Rule:
 
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, in code order. The list of modules is explicit on purpose."""
-    from seedlint.rules import consistency, dates, schema, structure, urls
+    from seedlint.rules import consistency, dates, images, links, schema, structure, urls
 
-    modules: Sequence[Any] = (structure, schema, dates, urls, consistency)
+    modules: Sequence[Any] = (structure, schema, dates, urls, consistency, links, images)
     rules = [rule for module in modules for rule in module.RULES]
     return tuple(sorted(rules, key=lambda rule: rule.code))
 
