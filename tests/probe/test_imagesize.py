@@ -200,6 +200,18 @@ def test_cap_reason() -> None:
     )
 
 
+def test_tiny_cap_is_reported_as_cap() -> None:
+    gif = b"GIF89a" + struct.pack("<HH", 5, 6) + b"\x00" * 60
+    assert result(gif, max_bytes=5) == SizeUnknown("no size within the first 5 bytes")
+    assert result(gif, max_bytes=10) == ImageSize("GIF", 5, 6, 5, 6)
+
+
+def test_jpeg_exif_thumbnail_sof_is_skipped() -> None:
+    thumb = b"\xff\xd8" + jsof(16, 16) + b"\xff\xd9"
+    data = jpeg(jseg(0xE1, exif(1) + thumb), jsof(1600, 1200))
+    assert_size(data, "JPEG", 1600, 1200)
+
+
 def test_max_bytes_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         next(read_size(0))

@@ -881,7 +881,13 @@ def read_size(max_bytes: int = 1 << 20) -> SizeReader:
     fmt = "image"
     try:
         head = yield from src.fetch(0, min(FIRST_REQUEST, max_bytes))
-        fmt, parser = _detect(head)
+        try:
+            fmt, parser = _detect(head)
+        except _Fail:
+            if src.size is None and len(head) < FIRST_REQUEST:
+                # The cap, not the data, cut the header short: say so.
+                raise _Fail(f"no size within the first {max_bytes} bytes") from None
+            raise
         size = yield from parser(src, head)
         return _check(size)
     except _Fail as exc:
