@@ -1,0 +1,1 @@
+"""Optional network probes (image sizes and friends)."""
