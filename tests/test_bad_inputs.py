@@ -122,3 +122,15 @@ def test_crlf_and_bom_positions_match_an_editor() -> None:
     assert result.document.has_bom
     assert ("quality",) in result.document.values
     assert result.document.values[("quality",)][:2] == (3, 10)
+
+
+def test_fifo_and_symlink_loops_are_skipped(tmp_path: Path, real_seed_text: str) -> None:
+    import os
+
+    from seedlint import Config, lint_paths
+
+    (tmp_path / "seed.txt").write_text(real_seed_text)
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it would block forever
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    result = lint_paths([tmp_path], Config(root=tmp_path))
+    assert result.files_checked == 1 and result.diagnostics == []

@@ -32,14 +32,29 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
 
 
 def _walk(folder: Path, config: Config) -> Iterator[Path]:
-    for current, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not _excluded(d, Path(current, d), config))
-        for name in sorted(filenames):
-            file = Path(current, name)
-            if any(fnmatch(name, pattern) for pattern in config.include) and not _excluded(
-                name, file, config
-            ):
-                yield file
+    """Regular files below ``folder``, in sorted order.
+
+    Symlinked folders are not followed (no loops), and only regular files are
+    yielded: a FIFO or device named ``x.txt`` would block or never end.
+    """
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:
+            continue  # unreadable folder: nothing to lint in it
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            if _excluded(entry.name, path, config):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append(path)
+            elif entry.is_file() and any(fnmatch(entry.name, p) for p in config.include):
+                yield path
+        pending.extend(reversed(subfolders))
 
 
 def _excluded(name: str, path: Path, config: Config) -> bool:
