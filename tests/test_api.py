@@ -29,7 +29,9 @@ def test_lint_paths_on_the_shipped_seeds() -> None:
 
 def test_parallel_and_serial_runs_agree(tmp_path: Path, real_seed_text: str) -> None:
     for index in range(150):
-        text = real_seed_text if index % 3 else real_seed_text.replace("heat: -1", f"heat: {-index}")
+        text = (
+            real_seed_text if index % 3 else real_seed_text.replace("heat: -1", f"heat: {-index}")
+        )
         (tmp_path / f"{index:03d}.txt").write_text(text)
     shutil.copy(REAL_SEED, tmp_path / "real.txt")
     serial = lint_paths([tmp_path], Config(root=tmp_path, jobs=1))
@@ -40,5 +42,7 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path, real_seed_text: str) -> 
 
 
 def test_public_names() -> None:
-    assert set(seedlint.__all__) <= set(dir(seedlint)) | {name for name in seedlint.__all__ if hasattr(seedlint, name)}
+    assert set(seedlint.__all__) <= set(dir(seedlint)) | {
+        name for name in seedlint.__all__ if hasattr(seedlint, name)
+    }
     assert seedlint.lint_text is lint_text

@@ -88,7 +88,10 @@ def test_huge_file_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str
     seed = tmp_path / "huge.txt"
     seed.write_bytes(b"---\ntitle: " + b"x" * (1 << 20) + b"\n---\n")
     assert main([str(seed), "--color", "never"]) == 1
-    assert ":1:1: S006 file is 1,048,592 bytes, over the 1,048,576-byte limit" in capsys.readouterr().out
+    assert (
+        ":1:1: S006 file is 1,048,592 bytes, over the 1,048,576-byte limit"
+        in capsys.readouterr().out
+    )
 
 
 def test_size_limit_is_configurable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,7 +101,9 @@ def test_size_limit_is_configurable(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "S006" in capsys.readouterr().out
 
 
-def test_unreadable_path_is_a_finding_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_path_is_a_finding_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder = tmp_path / "seeds"
     folder.mkdir()
     (folder / "dir.txt").mkdir()  # a folder named like a seed
@@ -116,7 +121,7 @@ def test_linting_never_writes_to_the_file(tmp_path: Path, real_seed_text: str) -
 
 
 def test_crlf_and_bom_positions_match_an_editor() -> None:
-    text = "\ufeff---\r\ntitle: x\r\nquality: \"33\"\r\n---\r\n".encode()
+    text = '\ufeff---\r\ntitle: x\r\nquality: "33"\r\n---\r\n'.encode()
     result = parse_seed(text)
     assert result.document is not None
     assert result.document.has_bom

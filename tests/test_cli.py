@@ -18,7 +18,9 @@ from tests.conftest import CASES, PROJECT, SEEDS
 @pytest.fixture
 def bad_seed(tmp_path: Path, real_seed_text: str) -> Path:
     seed = tmp_path / "bad.txt"
-    seed.write_text(real_seed_text.replace("quality: 33", 'quality: "33"').replace("title:", "tittle:", 1))
+    seed.write_text(
+        real_seed_text.replace("quality: 33", 'quality: "33"').replace("title:", "tittle:", 1)
+    )
     return seed
 
 
@@ -27,29 +29,39 @@ def test_shipped_seeds_are_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert "All clean" in capsys.readouterr().out
 
 
-def test_findings_exit_1_with_path_line_col_code(bad_seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_findings_exit_1_with_path_line_col_code(
+    bad_seed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([str(bad_seed), "--color", "never"]) == ExitCode.FINDINGS
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith(':2:1: E001 front matter: missing required key "title"')
-    assert lines[1].endswith(':3:1: E002 unknown key "tittle" in the front matter; did you mean "title"?')
+    assert lines[1].endswith(
+        ':3:1: E002 unknown key "tittle" in the front matter; did you mean "title"?'
+    )
     assert lines[2].endswith(':9:10: E003 quality: expected an integer, got the string "33"')
     assert lines[-1] == "Found 3 errors in 1 file (1 file checked)."
 
 
 def test_warnings_pass_unless_strict(tmp_path: Path, real_seed_text: str) -> None:
     seed = tmp_path / "warn.txt"
-    seed.write_text(real_seed_text.replace("category: news", "category: '1e3'  # fine").replace("'1e3'", "1e3"))
+    seed.write_text(
+        real_seed_text.replace("category: news", "category: '1e3'  # fine").replace("'1e3'", "1e3")
+    )
     assert main([str(seed), "--select", "S013"]) == ExitCode.OK
     assert main([str(seed), "--select", "S013", "--strict"]) == ExitCode.FINDINGS
 
 
-def test_select_and_ignore_by_code_prefix_and_name(bad_seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_select_and_ignore_by_code_prefix_and_name(
+    bad_seed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([str(bad_seed), "--select", "E00", "--ignore", "E001,unknown-key", "-q"]) == 1
     out = capsys.readouterr().out
     assert "E003" in out and "E001" not in out and "E002" not in out
 
 
-def test_unknown_rule_selector_is_a_usage_error(bad_seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_rule_selector_is_a_usage_error(
+    bad_seed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([str(bad_seed), "--select", "Z999"]) == ExitCode.USAGE
     assert "unknown rule code or name: Z999" in capsys.readouterr().err
 
@@ -91,9 +103,16 @@ def test_codes_and_names_are_unique() -> None:
     assert len({r.name for r in rules}) == len(rules)
 
 
-def _run(args: list[str], env: dict[str, str], cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], env: dict[str, str], cwd: Path = PROJECT
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "seedlint", *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
+        [sys.executable, "-m", "seedlint", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
     )
 
 
@@ -118,11 +137,15 @@ def test_broken_cases_exit_1_in_a_subprocess_without_traceback() -> None:
 
 def test_rules_command_does_not_import_jsonschema_or_httpx() -> None:
     code = "import sys; from seedlint.cli import main; main(['rules']); print(sorted(m for m in sys.modules if m.split('.')[0] in ('jsonschema', 'httpx')))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.splitlines()[-1] == "[]"
 
 
 def test_check_does_not_import_httpx() -> None:
     code = f"import sys; from seedlint.cli import main; main([{str(SEEDS)!r}]); print('httpx' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.splitlines()[-1] == "False"

@@ -34,11 +34,16 @@ def test_pyproject_without_our_table_is_skipped(project: Path) -> None:
     (project / "seeds" / "pyproject.toml").write_text("[tool.other]\nx = 1\n")
     (project / "seedlint.toml").write_text('select = ["S"]\n')
     config = load_config(None, [project / "seeds" / "2020" / "bad.txt"])
-    assert config.source == (project / "seedlint.toml").resolve() or config.source == project / "seedlint.toml"
+    assert (
+        config.source == (project / "seedlint.toml").resolve()
+        or config.source == project / "seedlint.toml"
+    )
     assert config.select == ("S",)
 
 
-def test_default_paths_and_include(project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_paths_and_include(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(project)
     assert main(["-q"]) == ExitCode.FINDINGS
     out = capsys.readouterr().out
@@ -52,7 +57,9 @@ def test_exclude_globs(project: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_per_file_ignores(project: Path) -> None:
-    (project / "seedlint.toml").write_text('[per-file-ignores]\n"seeds/2020/bad.*" = ["wrong-type"]\n')
+    (project / "seedlint.toml").write_text(
+        '[per-file-ignores]\n"seeds/2020/bad.*" = ["wrong-type"]\n'
+    )
     config = load_config(None, [project / "seeds"])
     assert lint_paths([project / "seeds"], config).diagnostics == []
 
@@ -82,7 +89,9 @@ def test_explicit_config_flag(project: Path) -> None:
     other = project / "other.toml"
     other.write_text('ignore = ["E"]\n')
     assert main(["--config", str(other), str(project / "seeds")]) == ExitCode.OK
-    assert main(["--config", str(project / "absent.toml"), str(project / "seeds")]) == ExitCode.USAGE
+    assert (
+        main(["--config", str(project / "absent.toml"), str(project / "seeds")]) == ExitCode.USAGE
+    )
 
 
 def test_invalid_schema_file_is_a_config_error(tmp_path: Path) -> None:
@@ -92,7 +101,9 @@ def test_invalid_schema_file_is_a_config_error(tmp_path: Path) -> None:
     assert main([str(tmp_path / "s.txt")]) == ExitCode.USAGE
 
 
-def test_custom_schema_with_other_keywords_reports_e007(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_custom_schema_with_other_keywords_reports_e007(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",

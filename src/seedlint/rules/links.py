@@ -5,7 +5,9 @@ from __future__ import annotations
 from seedlint.diagnostics import Severity
 from seedlint.registry import Rule
 
-_PROBE_NOTE = "Reported only with `--probe` or `--probe-links`; results are cached (default one day)."
+_PROBE_NOTE = (
+    "Reported only with `--probe` or `--probe-links`; results are cached (default one day)."
+)
 
 DEAD = Rule(
     "L001",
