@@ -356,10 +356,10 @@ class Session:
                     raise
                 status = response.status_code
                 if retryable_status(status) and attempt < self.settings.retries:
-                    delay = self._retry_delay(response, attempt, budget, counters)
-                    if delay is not None:
+                    wait = self._retry_delay(response, attempt, budget, counters)
+                    if wait is not None:
                         await stack.aclose()
-                        await asyncio.sleep(delay)
+                        await asyncio.sleep(wait)
                         attempt += 1
                         continue
                 outer.push_async_exit(stack)
