@@ -1,0 +1,5 @@
+"""``python -m seedlint``."""
+
+from seedlint.cli import main
+
+raise SystemExit(main())

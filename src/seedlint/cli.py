@@ -1,0 +1,169 @@
+"""The ``seedlint`` command. Only :func:`main` turns a result into an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from seedlint import __version__
+from seedlint.config import Config, ConfigError, load_config
+from seedlint.diagnostics import ExitCode, Severity
+from seedlint.discovery import DiscoveryError
+from seedlint.registry import all_rules, find_rule, unknown_selectors
+from seedlint.reporters import REPORTERS, ReportContext, use_color
+
+_COMMANDS = ("check", "rules", "rule")
+
+
+def _codes(value: str) -> list[str]:
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: ``check`` (the default), ``rules`` and ``rule CODE``."""
+    parser = argparse.ArgumentParser(
+        prog="seedlint",
+        description="A data-quality linter for seed files (YAML front matter describing news articles).",
+    )
+    parser.add_argument("--version", action="version", version=f"seedlint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint seed files (the default command)")
+    check.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: seeds/)"
+    )
+    check.add_argument(
+        "--config", type=Path, help="read this config file instead of searching for one"
+    )
+    check.add_argument(
+        "--select",
+        type=_codes,
+        action="extend",
+        help="only these rule codes, prefixes or names (comma-separated)",
+    )
+    check.add_argument(
+        "--ignore",
+        type=_codes,
+        action="extend",
+        help="skip these rule codes, prefixes or names (comma-separated)",
+    )
+    check.add_argument(
+        "--strict", action="store_true", default=None, help="warnings also fail the run"
+    )
+    check.add_argument(
+        "--max-file-size",
+        type=int,
+        metavar="BYTES",
+        help="skip files larger than this (default 1 MiB)",
+    )
+    check.add_argument(
+        "-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core)"
+    )
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (default: on a terminal, unless NO_COLOR is set)",
+    )
+    check.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
+
+    commands.add_parser("rules", help="list every rule with its code, severity and explanation")
+    rule = commands.add_parser("rule", help="show the documentation of one rule")
+    rule.add_argument("code", help="a rule code such as S001, or its name")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run seedlint; return the exit code (see :class:`ExitCode`)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] not in (*_COMMANDS, "-h", "--help", "--version"):
+        args_list.insert(0, "check")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_:
+        return ExitCode.OK if exit_.code == 0 else ExitCode.USAGE
+    try:
+        if args.command == "rules":
+            return _list_rules()
+        if args.command == "rule":
+            return _show_rule(args.code)
+        return _check(args)
+    except (ConfigError, DiscoveryError) as error:
+        print(f"seedlint: error: {error}", file=sys.stderr)
+        return ExitCode.USAGE
+    except BrokenPipeError:
+        # The reader went away (`seedlint rules | head`): stop quietly, as cat does.
+        sys.stderr.close()
+        return ExitCode.OK
+    except KeyboardInterrupt:
+        print("seedlint: interrupted", file=sys.stderr)
+        return ExitCode.USAGE
+    except Exception as error:
+        print(f"seedlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print("seedlint: please report this with the file that caused it", file=sys.stderr)
+        return ExitCode.USAGE
+
+
+def _list_rules() -> int:
+    for rule in all_rules():
+        flags = (
+            rule.severity.value
+            + (", fixable" if rule.fixable else "")
+            + (", online" if rule.online else "")
+        )
+        print(f"{rule.code}  {rule.name:<28} [{flags}]")
+        print(f"      {rule.summary}")
+    return ExitCode.OK
+
+
+def _show_rule(code: str) -> int:
+    rule = find_rule(code)
+    if rule is None:
+        print(f"seedlint: error: no rule {code!r}; `seedlint rules` lists them", file=sys.stderr)
+        return ExitCode.USAGE
+    print(rule.documentation, end="")
+    return ExitCode.OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from seedlint.linter import lint_paths
+    from seedlint.rules.schema import SchemaError
+
+    config = load_config(args.config, args.paths)
+    config = _apply_cli(config, args)
+    try:
+        result = lint_paths(args.paths, config)
+    except SchemaError as error:
+        raise ConfigError(str(error)) from error
+    stream = sys.stdout
+    context = ReportContext(
+        files_checked=result.files_checked, quiet=args.quiet, color=use_color(stream, args.color)
+    )
+    REPORTERS["text"](result.diagnostics, context, stream)
+    failing = {Severity.ERROR, Severity.WARNING} if config.strict else {Severity.ERROR}
+    if any(d.severity in failing for d in result.diagnostics):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+def _apply_cli(config: Config, args: argparse.Namespace) -> Config:
+    selectors = [*(args.select or []), *(args.ignore or [])]
+    unknown = unknown_selectors([*selectors, *config.select, *config.ignore])
+    if unknown:
+        raise ConfigError(
+            f"unknown rule code or name: {', '.join(unknown)}; `seedlint rules` lists them"
+        )
+    if args.max_file_size is not None and args.max_file_size < 1:
+        raise ConfigError("--max-file-size must be at least 1")
+    if args.jobs is not None and args.jobs < 0:
+        raise ConfigError("--jobs must be 0 (one per core) or more")
+    return config.with_overrides(
+        select=tuple(args.select) if args.select else None,
+        ignore=(*config.ignore, *args.ignore) if args.ignore else None,
+        strict=args.strict,
+        max_file_size=args.max_file_size,
+        jobs=args.jobs,
+    )

@@ -1,0 +1,1 @@
+"""Rules, one module per concern. Rules never do I/O."""

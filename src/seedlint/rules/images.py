@@ -1,0 +1,38 @@
+"""Online rules about images: is the declared pixel size the real one? (``--probe``)"""
+
+from __future__ import annotations
+
+from seedlint.diagnostics import Severity
+from seedlint.registry import Rule
+
+SIZE_MISMATCH = Rule(
+    "I001",
+    "image-size-mismatch",
+    "An image's declared `width`/`height` match neither its stored nor its displayed size.",
+    """
+    The size is read from the image's own header (JPEG, PNG, GIF, WebP, AVIF,
+    HEIF, BMP, TIFF, ICO, SVG), fetching as few bytes as possible. A JPEG with
+    EXIF orientation 5-8 is displayed rotated, so both sizes are accepted.
+    `--fix` writes the measured size.
+
+    Example: `width: 1920` / `height: 1005` for a 1200x628 image.
+    Use instead: the size the message names.
+    Reported only with `--probe` or `--probe-images`.
+    """,
+    fixable=True,
+    online=True,
+)
+SIZE_UNKNOWN = Rule(
+    "I002",
+    "image-size-unknown",
+    "An image was fetched but its size could not be read.",
+    """
+    The data is truncated, broken, in an unknown format, or has no size in its
+    first bytes (default limit 1 MiB). seedlint never guesses a size; the
+    message gives the reason. Reported only with `--probe` or `--probe-images`.
+    """,
+    severity=Severity.WARNING,
+    online=True,
+)
+
+RULES = (SIZE_MISMATCH, SIZE_UNKNOWN)

@@ -1,0 +1,136 @@
+"""Hostile and broken input: a defined finding and exit code, never a traceback."""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+import pytest
+
+from seedlint import lint_text
+from seedlint.cli import main
+from seedlint.document import parse_seed
+
+
+def _codes(text: str | bytes) -> list[tuple[int, int, str]]:
+    return [(d.line, d.column, d.code) for d in lint_text(text)]
+
+
+def test_billion_laughs_is_instant_and_reports_the_aliases() -> None:
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        aliases = ", ".join([f"*a{level - 1}"] * 9)
+        levels.append(f"a{level}: &a{level} [{aliases}]")
+    bomb = "---\n" + "\n".join(levels) + "\n---\n"  # 9**10 strings if expanded
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    findings = lint_text(bomb)
+    elapsed = time.perf_counter() - start
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert elapsed < 1.0
+    assert grown_kib < 50_000
+    assert (2, 5, "S008") in [(d.line, d.column, d.code) for d in findings]
+    assert all(d.code in {"S008", "E001", "E002"} for d in findings)
+
+
+@pytest.mark.parametrize("depth", [40, 5_000, 200_000])
+def test_deep_nesting_is_reported_not_recursed(depth: int) -> None:
+    text = "---\nx: " + "[" * depth + "]" * depth + "\n---\n"
+    codes = {code for _, _, code in _codes(text)}
+    assert codes & {"S012", "S003"}
+
+
+def test_python_tag_is_never_constructed(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    text = f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\n'
+    assert (2, 8, "S009") in _codes(text)
+    assert not marker.exists()
+
+
+def test_nul_byte_means_binary() -> None:
+    assert _codes(b"---\ntitle: a\x00b\n---\n") == [(1, 1, "S005")]
+
+
+def test_png_bytes_are_binary() -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    assert _codes(png) == [(1, 1, "S005")]
+
+
+def test_invalid_utf8_points_at_the_byte() -> None:
+    assert _codes("---\ntitle: café\n---\n".encode("latin-1")) == [(2, 11, "S005")]
+
+
+@pytest.mark.parametrize("text", [b"", b"   \n\n", b"\xef\xbb\xbf"])
+def test_empty_files(text: bytes) -> None:
+    assert _codes(text) == [(1, 1, "S004")]
+
+
+def test_control_character_is_reported_where_it_stands() -> None:
+    assert (3, 11, "S010") in _codes("---\ntitle: x\nexcerpt: a\x1bb\n---\n")
+
+
+def test_tab_indentation_is_named() -> None:
+    codes = _codes("---\nprovider:\n\tname: x\n---\n")
+    assert codes == [(3, 1, "S011")]
+
+
+def test_yaml_error_has_libyaml_position() -> None:
+    assert _codes('---\ntitle: "unclosed\nexcerpt: x\n---\n')[0][2] == "S003"
+
+
+def test_second_document_in_front_matter() -> None:
+    # `...` ends a YAML document; a second one follows it.
+    assert "S003" in {code for _, _, code in _codes("---\na: 1\n...\nb: 2\n---\n")}
+
+
+def test_huge_file_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = tmp_path / "huge.txt"
+    seed.write_bytes(b"---\ntitle: " + b"x" * (1 << 20) + b"\n---\n")
+    assert main([str(seed), "--color", "never"]) == 1
+    assert ":1:1: S006 file is 1,048,592 bytes, over the 1,048,576-byte limit" in capsys.readouterr().out
+
+
+def test_size_limit_is_configurable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seed = tmp_path / "small.txt"
+    seed.write_text("---\ntitle: x\n---\n")
+    assert main([str(seed), "--max-file-size", "10", "--select", "S006"]) == 1
+    assert "S006" in capsys.readouterr().out
+
+
+def test_unreadable_path_is_a_finding_not_a_crash(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "dir.txt").mkdir()  # a folder named like a seed
+    (folder / "ok.txt").write_text("---\n---\n")
+    assert main([str(folder)]) == 1
+    assert "S004" in capsys.readouterr().out
+
+
+def test_linting_never_writes_to_the_file(tmp_path: Path, real_seed_text: str) -> None:
+    seed = tmp_path / "seed.txt"
+    seed.write_text(real_seed_text.replace("quality: 33", 'quality: "33"'))
+    before = (seed.read_bytes(), seed.stat().st_mtime_ns)
+    assert main([str(seed)]) == 1
+    assert (seed.read_bytes(), seed.stat().st_mtime_ns) == before
+
+
+def test_crlf_and_bom_positions_match_an_editor() -> None:
+    text = "\ufeff---\r\ntitle: x\r\nquality: \"33\"\r\n---\r\n".encode()
+    result = parse_seed(text)
+    assert result.document is not None
+    assert result.document.has_bom
+    assert ("quality",) in result.document.values
+    assert result.document.values[("quality",)][:2] == (3, 10)
+
+
+def test_fifo_and_symlink_loops_are_skipped(tmp_path: Path, real_seed_text: str) -> None:
+    import os
+
+    from seedlint import Config, lint_paths
+
+    (tmp_path / "seed.txt").write_text(real_seed_text)
+    os.mkfifo(tmp_path / "pipe.txt")  # reading it would block forever
+    (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
+    result = lint_paths([tmp_path], Config(root=tmp_path))
+    assert result.files_checked == 1 and result.diagnostics == []
