@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 import trustme
-from fake_imagesize import read_size
-from servers import LocalServer, start_server
-
 from seedlint.probe import ProbeReport, ProbeSettings, run_probe
+
+from .servers import LocalServer, start_server
 
 ServerFactory = Callable[..., LocalServer]
 
@@ -102,7 +101,7 @@ def local_settings(ca_bundle: str) -> Callable[..., ProbeSettings]:
 
 @pytest.fixture
 def probe_run() -> Callable[..., ProbeReport]:
-    """run_probe with the local resolver and the stand-in image parser."""
+    """run_probe with the local resolver (never real DNS)."""
 
     def run(
         links: Iterable[str] = (),
@@ -111,7 +110,6 @@ def probe_run() -> Callable[..., ProbeReport]:
         **kwargs: Any,
     ) -> ProbeReport:
         kwargs.setdefault("resolver", local_resolver)
-        kwargs.setdefault("size_reader", read_size)
         return run_probe(links, images, settings, **kwargs)
 
     return run

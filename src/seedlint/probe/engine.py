@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -32,11 +31,9 @@ ProgressCallback = Callable[[ProgressSnapshot], None]
 
 
 def _default_size_reader() -> SizeReader:
-    # Imported by name at run time: the parser module is developed separately
-    # and only needed when there are images to measure.
-    module = importlib.import_module("seedlint.probe.imagesize")
-    reader: SizeReader = module.read_size
-    return reader
+    from .imagesize import read_size  # only needed when there are images
+
+    return read_size
 
 
 class _Progress:
