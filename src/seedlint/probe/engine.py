@@ -105,7 +105,13 @@ async def probe(
     size_reader: SizeReader | None = None,
     resolver: Resolver | None = None,
 ) -> ProbeReport:
-    """Probe every distinct link and image URL once; see the package docstring."""
+    """Probe every distinct link and image URL once; see the package docstring.
+
+    ``cache``: an open ProbeCache to use (else one is opened from settings when
+    ``use_cache``); ``size_reader``: the image parser (default
+    ``imagesize.read_size``); ``resolver``: async (host, port) -> addresses
+    (default: the OS resolver via getaddrinfo).
+    """
     settings = settings or ProbeSettings()
     link_urls = list(dict.fromkeys(links))
     image_urls = list(dict.fromkeys(images))
@@ -116,12 +122,12 @@ async def probe(
         allowed_ports=settings.allowed_ports,
     )
     reader = size_reader if size_reader is not None or not image_urls else _default_size_reader()
+    # An explicit cache is used as given (the caller owns it); otherwise
+    # settings.use_cache decides whether this run opens (and closes) its own.
     own_cache = cache is None and settings.use_cache
+    warnings_before = len(cache.warnings) if cache is not None else 0
     if own_cache:
         cache = await asyncio.to_thread(ProbeCache, settings.resolved_cache_path())
-    elif not settings.use_cache:
-        cache = None
-    warnings_before = len(cache.warnings) if cache is not None else 0
     store = _CacheAccess(cache, settings)
     report = ProbeReport()
     tracker = _Progress(len(link_urls) + len(image_urls), progress)
