@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import trustme
+
 from seedlint.probe import ProbeReport, ProbeSettings, run_probe
 
 from .servers import LocalServer, start_server

@@ -9,7 +9,12 @@ import zlib
 def png(width: int, height: int, extra: int = 0) -> bytes:
     """A PNG header (signature + IHDR), plus ``extra`` filler bytes."""
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    chunk = (
+        struct.pack(">I", len(ihdr))
+        + b"IHDR"
+        + ihdr
+        + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    )
     return b"\x89PNG\r\n\x1a\n" + chunk + b"\0" * extra
 
 

@@ -112,7 +112,10 @@ def test_several_processes_share_one_file(cache_file):
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, str(cache_file), name, "300"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for name in ("a", "b", "c")
     ]

@@ -54,7 +54,9 @@ def test_forbidden_addresses(address, why):
     assert reason is not None and why in reason
 
 
-@pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"])
+@pytest.mark.parametrize(
+    "address", ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"]
+)
 def test_public_addresses_pass(address):
     assert forbidden_reason(ipaddress.ip_address(address)) is None
 
@@ -76,7 +78,12 @@ def test_names_are_not_addresses(host):
 def test_spellings_agree_with_inet_aton(value):
     address = ipaddress.IPv4Address(value)
     a, b, c, d = address.packed
-    for spelling in (str(value), hex(value), f"0{a:o}.0{b:o}.0{c:o}.0{d:o}", f"{a}.{(b << 16) | (c << 8) | d}"):
+    for spelling in (
+        str(value),
+        hex(value),
+        f"0{a:o}.0{b:o}.0{c:o}.0{d:o}",
+        f"{a}.{(b << 16) | (c << 8) | d}",
+    ):
         assert parse_ip_literal(spelling) == address
         assert socket.inet_aton(spelling) == address.packed
 
@@ -164,7 +171,9 @@ def test_redirect_hop_to_a_forbidden_target(make_server, probe_run):
         allowed_ports=(allowed.port, target.port),
     )
     by_port = probe_run([allowed.url("/to-port")], settings=only_first)
-    by_address = probe_run([allowed.url("/to-address"), allowed.url("/to-name")], settings=both_ports)
+    by_address = probe_run(
+        [allowed.url("/to-address"), allowed.url("/to-name")], settings=both_ports
+    )
     result = by_port.links[allowed.url("/to-port")]
     assert result.outcome is LinkOutcome.FORBIDDEN_ADDRESS
     assert "port" in result.detail and result.final_url == target.url("/")

@@ -73,7 +73,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
                 return await self._inner.connect_tcp(
-                    ip, port, timeout=left, local_address=local_address,
+                    ip,
+                    port,
+                    timeout=left,
+                    local_address=local_address,
                     socket_options=socket_options,
                 )
             except httpcore.ConnectError as exc:  # refused: the next address may answer
@@ -103,7 +106,9 @@ def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
     return verify
 
 
-def build_client(settings: ProbeSettings, backend: httpcore.AsyncNetworkBackend) -> httpx.AsyncClient:
+def build_client(
+    settings: ProbeSettings, backend: httpcore.AsyncNetworkBackend
+) -> httpx.AsyncClient:
     """One client for the whole run, every connection made through ``backend``."""
     verify = _ssl_context(settings.verify)
     limits = httpx.Limits(

@@ -70,13 +70,17 @@ class ProbeCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, keeping transactions short.
         conn = sqlite3.connect(
-            self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            self.path,
+            timeout=_BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
             check_same_thread=False,
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # WAL makes this crash-safe enough for a cache
+            conn.execute(
+                "PRAGMA synchronous = NORMAL"
+            )  # WAL makes this crash-safe enough for a cache
             row = conn.execute("PRAGMA quick_check").fetchone()
             if row is None or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {row[0] if row else 'no answer'}")
@@ -101,7 +105,8 @@ class ProbeCache:
                     time.sleep(0.05 * (attempt + 1) * random.uniform(0.5, 1.5))
                     continue
                 corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(
-                    exc, sqlite3.OperationalError  # e.g. "unable to open": not the file's fault
+                    exc,
+                    sqlite3.OperationalError,  # e.g. "unable to open": not the file's fault
                 )
                 if corrupt and self._set_aside(exc):
                     continue  # rebuilt from scratch on the next attempt
@@ -114,7 +119,9 @@ class ProbeCache:
     def _set_aside(self, exc: BaseException) -> bool:
         """Rename a corrupt file (and its WAL/SHM) aside; True when a fresh start is possible."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{random.randrange(1 << 16):04x}")
+        target = self.path.with_name(
+            f"{self.path.name}.corrupt-{stamp}-{random.randrange(1 << 16):04x}"
+        )
         try:
             self.path.rename(target)
         except FileNotFoundError:
@@ -245,9 +252,11 @@ class ProbeCache:
         """Delete expired entries; returns how many went."""
         now = self.clock()
         count = self._run(
-            lambda c: c.execute(
-                "DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= ?", (now,)
-            ).rowcount,
+            lambda c: (
+                c.execute(
+                    "DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= ?", (now,)
+                ).rowcount
+            ),
             write=True,
         )
         return int(count or 0)

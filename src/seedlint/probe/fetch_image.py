@@ -208,7 +208,12 @@ async def probe_image(
     if counters.notes:
         detail = f"{detail} ({'; '.join(dict.fromkeys(counters.notes))})"
     return ImageResult(
-        url, outcome, size, detail, counters.requests, counters.body_bytes,
+        url,
+        outcome,
+        size,
+        detail,
+        counters.requests,
+        counters.body_bytes,
         status=source.status,
         final_url=source.chain.current if counters.requests else None,
         permanent_redirect=source.chain.permanent,

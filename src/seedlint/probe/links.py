@@ -66,8 +66,10 @@ def next_location(
         target = str(response.url.join(location))
     except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError is a ValueError
         raise HopProblem(
-            "invalid-url", f"{status_text(status)} to unusable Location {location!r}: {exc}",
-            status, chain.current,
+            "invalid-url",
+            f"{status_text(status)} to unusable Location {location!r}: {exc}",
+            status,
+            chain.current,
         ) from exc
     if not chain.visits:
         chain.visits[str(response.url)] += 1
@@ -123,8 +125,13 @@ class _Final:
 
 
 async def _walk(
-    session: Session, policy: GuardPolicy, chain: Chain, budget: Budget, counters: Counters,
-    *, head: bool,
+    session: Session,
+    policy: GuardPolicy,
+    chain: Chain,
+    budget: Budget,
+    counters: Counters,
+    *,
+    head: bool,
 ) -> _Final:
     settings = session.settings
     while True:
@@ -168,8 +175,13 @@ async def probe_link(session: Session, policy: GuardPolicy, url: str) -> LinkRes
 
     def failed(outcome: str, detail: str, status: int | None, final: str | None) -> LinkResult:
         return LinkResult(
-            url, LinkOutcome(outcome), status, final, _with_notes(detail, counters),
-            counters.requests, counters.body_bytes,
+            url,
+            LinkOutcome(outcome),
+            status,
+            final,
+            _with_notes(detail, counters),
+            counters.requests,
+            counters.body_bytes,
         )
 
     chain = Chain(start=url)

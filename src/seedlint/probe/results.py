@@ -195,9 +195,9 @@ class ImageResult:
         size = self.size
         return {
             "outcome": self.outcome.value,
-            "size": None if size is None else [
-                size.format, size.width, size.height, size.display_width, size.display_height
-            ],
+            "size": None
+            if size is None
+            else [size.format, size.width, size.height, size.display_width, size.display_height],
             "detail": self.detail,
             "status": self.status,
             "final_url": self.final_url,
@@ -208,8 +208,10 @@ class ImageResult:
     def from_json(cls, url: str, data: dict[str, Any]) -> ImageResult:
         """Rebuild a cached result (raises KeyError/ValueError/TypeError on a bad record)."""
         raw = data["size"]
-        size = None if raw is None else MeasuredSize(
-            str(raw[0]), int(raw[1]), int(raw[2]), int(raw[3]), int(raw[4])
+        size = (
+            None
+            if raw is None
+            else MeasuredSize(str(raw[0]), int(raw[1]), int(raw[2]), int(raw[3]), int(raw[4]))
         )
         return cls(
             url=url,
