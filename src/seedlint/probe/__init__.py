@@ -1,1 +1,83 @@
-"""Optional network probes (image sizes and friends)."""
+"""Async probe engine: link liveness and image sizes over HTTP.
+
+Importing this package is cheap: result types and settings are plain data;
+httpx (and sqlite3) load only when a run starts or the cache is opened.
+
+    report = run_probe(links, images, ProbeSettings(), progress=callback)
+    report.links[url].outcome is LinkOutcome.DEAD
+    report.images[url].size.width
+
+Every distinct URL is probed once (per kind); one bad URL never aborts a run;
+no request goes to a non-public address or a port other than 80/443 unless
+the settings allow it (see ``ProbeSettings`` and ``guard``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .results import (
+    ImageOutcome,
+    ImageResult,
+    LinkOutcome,
+    LinkResult,
+    MeasuredSize,
+    ProbeReport,
+    ProgressSnapshot,
+)
+from .settings import ProbeSettings, default_cache_path
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from .cache import ProbeCache
+
+__all__ = [
+    "ImageOutcome",
+    "ImageResult",
+    "LinkOutcome",
+    "LinkResult",
+    "MeasuredSize",
+    "ProbeCache",
+    "ProbeReport",
+    "ProbeSettings",
+    "ProgressSnapshot",
+    "default_cache_path",
+    "probe",
+    "run_probe",
+]
+
+
+async def probe(
+    links: Iterable[str],
+    images: Iterable[str],
+    settings: ProbeSettings | None = None,
+    progress: Callable[[ProgressSnapshot], None] | None = None,
+    **kwargs: Any,
+) -> ProbeReport:
+    """Probe links and images; keyword extras: ``cache``, ``size_reader``, ``resolver``."""
+    from .engine import probe as _probe
+
+    return await _probe(links, images, settings, progress, **kwargs)
+
+
+def run_probe(
+    links: Iterable[str],
+    images: Iterable[str],
+    settings: ProbeSettings | None = None,
+    progress: Callable[[ProgressSnapshot], None] | None = None,
+    **kwargs: Any,
+) -> ProbeReport:
+    """Synchronous ``probe`` (runs its own event loop)."""
+    from .engine import run_probe as _run_probe
+
+    return _run_probe(links, images, settings, progress, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    # ProbeCache pulls in sqlite3: load it only when asked for.
+    if name == "ProbeCache":
+        from .cache import ProbeCache
+
+        return ProbeCache
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

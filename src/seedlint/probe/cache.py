@@ -1,0 +1,269 @@
+"""SQLite cache for probe results and small JSON values (stdlib only).
+
+Schema (one table, ``schema_version`` in ``PRAGMA user_version``)::
+
+    entries(namespace TEXT, key TEXT, value TEXT /* JSON */,
+            stored_at REAL, expires_at REAL NULL, PRIMARY KEY (namespace, key))
+
+Probe results live in namespaces ``probe:<kind>:<settings fingerprint>`` keyed
+by URL; anyone else (the linter's cross-file index) uses ``get_json`` /
+``put_json`` with a namespace of their own.
+
+Several processes may share the file: WAL journal, a busy timeout, one short
+transaction per call, and a bounded retry when SQLite still says "locked".
+The cache is only ever a cache: a corrupt file is renamed aside and rebuilt,
+and any other database failure turns into a miss (reads) or a skipped write,
+recorded in ``warnings`` -- never an exception to the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_LOCK_RETRIES = 8
+_BUSY_TIMEOUT_MS = 5000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    namespace  TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    stored_at  REAL NOT NULL,
+    expires_at REAL,
+    PRIMARY KEY (namespace, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entries_expiry ON entries (expires_at);
+"""
+
+
+def _is_lock_error(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+class ProbeCache:
+    """A cache file; methods are thread-safe (one connection behind a lock)."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
+        self.path = path
+        self.clock = clock
+        self.warnings: list[str] = []
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._open()
+
+    # -- lifecycle -------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, keeping transactions short.
+        conn = sqlite3.connect(
+            self.path,
+            timeout=_BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(
+                "PRAGMA synchronous = NORMAL"
+            )  # WAL makes this crash-safe enough for a cache
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {row[0] if row else 'no answer'}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                # An older or newer layout: a cache can simply start again.
+                conn.execute("DROP TABLE IF EXISTS entries")
+            conn.executescript(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open(self) -> None:
+        for attempt in range(_LOCK_RETRIES):
+            try:
+                self._conn = self._connect()
+                return
+            except sqlite3.Error as exc:
+                if _is_lock_error(exc):
+                    time.sleep(0.05 * (attempt + 1) * random.uniform(0.5, 1.5))
+                    continue
+                corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+                    exc,
+                    sqlite3.OperationalError,  # e.g. "unable to open": not the file's fault
+                )
+                if corrupt and self._set_aside(exc):
+                    continue  # rebuilt from scratch on the next attempt
+                break
+            except OSError as exc:  # unwritable directory and the like
+                self._disable(f"cache disabled: {exc}")
+                return
+        self._disable(f"cache disabled: could not open {self.path}")
+
+    def _set_aside(self, exc: BaseException) -> bool:
+        """Rename a corrupt file (and its WAL/SHM) aside; True when a fresh start is possible."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(
+            f"{self.path.name}.corrupt-{stamp}-{random.randrange(1 << 16):04x}"
+        )
+        try:
+            self.path.rename(target)
+        except FileNotFoundError:
+            return True  # another process already moved it
+        except OSError as err:
+            self._disable(f"cache disabled: corrupt ({exc}) and could not be moved: {err}")
+            return False
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            with contextlib.suppress(OSError):  # gone already, or never there
+                side.rename(target.with_name(target.name + suffix))
+        message = f"cache file was corrupt ({exc}); moved aside to {target.name} and rebuilt"
+        log.warning(message)
+        self.warnings.append(message)
+        return True
+
+    def _disable(self, message: str) -> None:
+        log.warning(message)
+        self.warnings.append(message)
+        self._conn = None
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> ProbeCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def enabled(self) -> bool:
+        """False once the cache gave up (it then answers misses and drops writes)."""
+        return self._conn is not None
+
+    # -- the one place SQL runs -----------------------------------------
+
+    def _run(self, fn: Callable[[sqlite3.Connection], Any], *, write: bool) -> Any:
+        with self._lock:
+            for attempt in range(_LOCK_RETRIES):
+                conn = self._conn
+                if conn is None:
+                    return None
+                try:
+                    if not write:
+                        return fn(conn)
+                    # IMMEDIATE takes the write lock up front, so the busy timeout
+                    # applies instead of failing on a read-to-write upgrade.
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        result = fn(conn)
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                    conn.execute("COMMIT")
+                    return result
+                except sqlite3.Error as exc:
+                    if _is_lock_error(exc):
+                        time.sleep(0.05 * (attempt + 1) * random.uniform(0.5, 1.5))
+                        continue
+                    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+                        exc, sqlite3.OperationalError
+                    ):
+                        # Corrupted under us: start again with an empty file.
+                        conn.close()
+                        self._conn = None
+                        if self._set_aside(exc):
+                            try:
+                                self._conn = self._connect()
+                            except sqlite3.Error as err:
+                                self._disable(f"cache disabled: {err}")
+                        return None
+                    message = f"cache error ignored: {exc}"
+                    log.warning(message)
+                    self.warnings.append(message)
+                    return None
+            self.warnings.append("cache busy: an operation was skipped")
+            return None
+
+    # -- generic JSON values ----------------------------------------------
+
+    def get_json(self, namespace: str, key: str) -> Any:
+        """The value stored under (namespace, key) if present and fresh, else None."""
+        now = self.clock()
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT value FROM entries WHERE namespace = ? AND key = ?"
+                " AND (expires_at IS NULL OR expires_at > ?)",
+                (namespace, key, now),
+            ).fetchone(),
+            write=False,
+        )
+        if row is None:
+            return None
+        try:
+            return json.loads(row[0])
+        except ValueError:
+            return None
+
+    def put_json(self, namespace: str, key: str, value: Any, ttl: float | None) -> None:
+        """Store a JSON-serialisable value; ``ttl`` in seconds, None = never expires."""
+        now = self.clock()
+        blob = json.dumps(value, sort_keys=True, separators=(",", ":"))
+        expires = None if ttl is None else now + ttl
+        self._run(
+            lambda c: c.execute(
+                "INSERT OR REPLACE INTO entries (namespace, key, value, stored_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (namespace, key, blob, now, expires),
+            ),
+            write=True,
+        )
+
+    def delete(self, namespace: str, key: str) -> None:
+        """Forget one entry."""
+        self._run(
+            lambda c: c.execute(
+                "DELETE FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
+            ),
+            write=True,
+        )
+
+    def purge_expired(self) -> int:
+        """Delete expired entries; returns how many went."""
+        now = self.clock()
+        count = self._run(
+            lambda c: (
+                c.execute(
+                    "DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= ?", (now,)
+                ).rowcount
+            ),
+            write=True,
+        )
+        return int(count or 0)
+
+    # -- probe results ------------------------------------------------------
+
+    @staticmethod
+    def result_namespace(kind: str, fingerprint: str) -> str:
+        """Namespace of cached probe results of ``kind`` under a settings fingerprint."""
+        return f"probe:{kind}:{fingerprint}"
