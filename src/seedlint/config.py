@@ -48,6 +48,28 @@ class Config:
     strict: bool = False
     jobs: int = 0
     """Worker processes; 0 means one per core."""
+    probe_links: bool = False
+    """Check that every URL still answers (online rules L001-L012)."""
+    probe_images: bool = False
+    """Measure every image's real pixel size (online rules I001-I002)."""
+    probe_concurrency: int = 32
+    probe_per_host: int = 4
+    probe_per_host_rate: float | None = None
+    """Requests per second to one host; None for no limit beyond probe-per-host."""
+    probe_timeout: float = 20.0
+    """Seconds one URL may take in all, redirects and retries included."""
+    probe_allow: tuple[str, ...] = ()
+    """Hosts (``name``, ``name:port``, ``ip:port``) or CIDR networks the address guard lets through."""
+    allow_private: bool = False
+    """Turn the address guard off entirely (for probing your own test servers)."""
+    probe_ca_bundle: Path | None = None
+    """A PEM file of extra trusted certificate authorities, instead of the system's."""
+    cache_dir: Path | None = None
+    """Where the result cache lives; default ``$XDG_CACHE_HOME/seedlint``."""
+    cache: bool = True
+    refresh: bool = False
+    """Ignore cached probe results (fresh ones are still stored)."""
+    cache_ttl_hours: float = 24.0
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given fields replaced; None values are left alone."""
@@ -80,6 +102,16 @@ def _boolean(key: str, value: Any) -> bool:
     return value
 
 
+def _positive_number(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(f"{key}: expected a number > 0, got {value!r}")
+    return float(value)
+
+
+def _path(key: str, value: Any) -> Path:
+    return Path(_string(key, value))
+
+
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f'{key}: expected a table of glob = ["CODE", ...], got {value!r}')
@@ -88,7 +120,7 @@ def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]]
 
 _Parser = Callable[[str, Any], Any]
 _PARSERS: dict[str, _Parser] = {
-    "schema": lambda key, value: Path(_string(key, value)),
+    "schema": _path,
     "select": _string_list,
     "ignore": _string_list,
     "per-file-ignores": _per_file_ignores,
@@ -98,7 +130,21 @@ _PARSERS: dict[str, _Parser] = {
     "max-file-size": _positive_int,
     "strict": _boolean,
     "jobs": _positive_int,
+    "probe": _boolean,
+    "probe-links": _boolean,
+    "probe-images": _boolean,
+    "probe-concurrency": _positive_int,
+    "probe-per-host": _positive_int,
+    "probe-per-host-rate": _positive_number,
+    "probe-timeout": _positive_number,
+    "probe-allow": _string_list,
+    "allow-private": _boolean,
+    "probe-ca-bundle": _path,
+    "cache-dir": _path,
+    "cache": _boolean,
+    "cache-ttl-hours": _positive_number,
 }
+_PATH_OPTIONS = ("schema", "probe_ca_bundle", "cache_dir")
 
 
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -153,16 +199,21 @@ def config_from_table(table: Mapping[str, Any], source: Path) -> Config:
     for key, raw in table.items():
         parser = _PARSERS.get(key)
         name = key.replace("-", "_")
-        if parser is None or name not in known:
+        if parser is None or (name not in known and key != "probe"):
             options = ", ".join(sorted(_PARSERS))
             raise ConfigError(f"{source}: unknown option {key!r}; known options: {options}")
         try:
             values[name] = parser(key, raw)
         except ConfigError as error:
             raise ConfigError(f"{source}: {error}") from None
-    schema = values.get("schema")
-    if isinstance(schema, Path) and not schema.is_absolute():
-        values["schema"] = root / schema
+    if "probe" in values:  # shorthand for both kinds of probing
+        both = values.pop("probe")
+        values.setdefault("probe_links", both)
+        values.setdefault("probe_images", both)
+    for name in _PATH_OPTIONS:
+        path = values.get(name)
+        if isinstance(path, Path) and not path.is_absolute():
+            values[name] = root / path
     return Config(root=root, source=source, **values)
 
 

@@ -16,10 +16,13 @@ from seedlint.discovery import discover, display_path
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
 from seedlint.registry import RuleSelection
 from seedlint.rules import schema as schema_rules
-from seedlint.suppressions import parse_suppressions, per_file_codes
+from seedlint.suppressions import Suppressions, parse_suppressions, per_file_codes
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
+
+    from seedlint.online import UrlUse
+    from seedlint.probe import ProgressSnapshot
 
 PARALLEL_THRESHOLD = 64
 """Below this many files a worker pool costs more than it saves (the pre-commit case)."""
@@ -33,6 +36,8 @@ class CheckContext:
     config: Config
     validator: Validator
     now: datetime
+    collect_urls: bool = False
+    """Record each document's URLs for the online pass (only when probing)."""
 
 
 DocumentCheck = Callable[[SeedDocument, CheckContext], Iterable[Diagnostic]]
@@ -54,6 +59,18 @@ class LintResult:
     diagnostics: list[Diagnostic]
     files_checked: int
     files_with_findings: int = field(default=0)
+    probe_summary: str | None = None
+    """One line about the probe run (URLs, requests, cache hits), when there was one."""
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What the per-file pass hands back: findings, and what the online pass needs."""
+
+    path: str
+    diagnostics: list[Diagnostic]
+    url_uses: tuple[UrlUse, ...] = ()
+    suppressions: Suppressions | None = None
 
 
 def lint_text(
@@ -63,11 +80,11 @@ def lint_text(
     *,
     now: datetime | None = None,
 ) -> list[Diagnostic]:
-    """Lint one seed given as text or bytes; return its findings sorted."""
+    """Lint one seed given as text or bytes (offline rules only); return its findings sorted."""
     config = config or Config()
     raw = text.encode("utf-8") if isinstance(text, str) else text
     context = _context(config, now)
-    return sorted(_finish(parse_seed(raw, path), path, context))
+    return _finish(parse_seed(raw, path), path, context).diagnostics
 
 
 def lint_paths(
@@ -75,25 +92,39 @@ def lint_paths(
     config: Config | None = None,
     *,
     now: datetime | None = None,
+    progress: Callable[[ProgressSnapshot], None] | None = None,
 ) -> LintResult:
-    """Lint files and folders (default: the configured ``paths``) and return every finding."""
+    """Lint files and folders (default: the configured ``paths``) and return every finding.
+
+    With ``config.probe_links`` / ``config.probe_images`` the URLs of every file
+    are collected, probed once each, and the online findings added.
+    """
     config = config or Config()
     targets = [Path(p) for p in paths] or [config.root / p for p in config.paths]
     files = discover(targets, config)
+    probing = config.probe_links or config.probe_images
     diagnostics: list[Diagnostic] = []
-    files_with_findings = 0
-    for file_diagnostics in _lint_files(files, config, now):
-        if file_diagnostics:
-            files_with_findings += 1
-            diagnostics.extend(file_diagnostics)
+    kept: list[FileReport] = []
+    for report in _lint_files(files, config, now, collect_urls=probing):
+        diagnostics.extend(report.diagnostics)
+        if report.url_uses:
+            kept.append(report)
+    summary = None
+    if probing:
+        from seedlint.online import run_online_checks
+
+        online, summary = run_online_checks(kept, config, progress)
+        for report, found in online:
+            diagnostics.extend(_filter(found, report.path, config, report.suppressions))
     diagnostics.sort()
-    return LintResult(diagnostics, len(files), files_with_findings)
+    files_with_findings = len({d.path for d in diagnostics})
+    return LintResult(diagnostics, len(files), files_with_findings, summary)
 
 
 def _lint_files(
-    files: list[Path], config: Config, now: datetime | None
-) -> Iterator[list[Diagnostic]]:
-    context = _context(config, now)  # builds the validator once, before any fork
+    files: list[Path], config: Config, now: datetime | None, *, collect_urls: bool
+) -> Iterator[FileReport]:
+    context = _context(config, now, collect_urls=collect_urls)  # before any fork
     jobs = config.jobs or os.cpu_count() or 1
     if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
         for file in files:
@@ -117,33 +148,46 @@ def _init_worker(context: CheckContext) -> None:
     _WORKER_CONTEXT = context
 
 
-def _lint_chunk(files: list[Path]) -> list[list[Diagnostic]]:
+def _lint_chunk(files: list[Path]) -> list[FileReport]:
     assert _WORKER_CONTEXT is not None
     return [lint_file(file, _WORKER_CONTEXT) for file in files]
 
 
-def lint_file(file: Path, context: CheckContext) -> list[Diagnostic]:
+def lint_file(file: Path, context: CheckContext) -> FileReport:
     """Read, parse and check one file; every problem becomes a finding, never an exception."""
     shown = display_path(file, context.config.root)
-    return sorted(
-        _finish(read_seed_file(file, shown, context.config.max_file_size), shown, context)
-    )
+    return _finish(read_seed_file(file, shown, context.config.max_file_size), shown, context)
 
 
-def _finish(result: ReadResult, shown: str, context: CheckContext) -> list[Diagnostic]:
+def _finish(result: ReadResult, shown: str, context: CheckContext) -> FileReport:
     diagnostics = list(result.diagnostics)
     document = result.document
     if document is not None:
         for check in document_checks():
             diagnostics.extend(check(document, context))
+    suppressions = None
+    if document is not None and (diagnostics or context.collect_urls):
+        suppressions = parse_suppressions(document.text)
+    uses: tuple[UrlUse, ...] = ()
+    if context.collect_urls and document is not None:
+        from seedlint.online import collect_url_uses
+
+        uses = tuple(collect_url_uses(document))
+    diagnostics = _filter(diagnostics, shown, context.config, suppressions)
+    return FileReport(shown, diagnostics, uses, suppressions if uses else None)
+
+
+def _filter(
+    diagnostics: list[Diagnostic], shown: str, config: Config, suppressions: Suppressions | None
+) -> list[Diagnostic]:
+    """Drop findings of rules turned off for this file, or silenced by a comment."""
     if not diagnostics:
         return diagnostics
-    enabled = _enabled_codes(context.config, per_file_codes(shown, context.config.per_file_ignores))
-    diagnostics = [d for d in diagnostics if d.code in enabled]
-    if document is not None and diagnostics:
-        suppressions = parse_suppressions(document.text)
-        diagnostics = [d for d in diagnostics if not suppressions.silences(d)]
-    return diagnostics
+    enabled = _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
+    kept = [d for d in diagnostics if d.code in enabled]
+    if suppressions is not None:
+        kept = [d for d in kept if not suppressions.silences(d)]
+    return sorted(kept)
 
 
 @lru_cache(maxsize=64)
@@ -152,7 +196,12 @@ def _enabled_codes(config: Config, per_file_ignored: frozenset[str]) -> frozense
     return selection.enabled_codes()
 
 
-def _context(config: Config, now: datetime | None) -> CheckContext:
+def _context(config: Config, now: datetime | None, *, collect_urls: bool = False) -> CheckContext:
     schema_path = config.schema or schema_rules.default_schema_path()
     validator = schema_rules.load_validator(schema_path)
-    return CheckContext(config=config, validator=validator, now=now or datetime.now(timezone.utc))
+    return CheckContext(
+        config=config,
+        validator=validator,
+        now=now or datetime.now(timezone.utc),
+        collect_urls=collect_urls,
+    )

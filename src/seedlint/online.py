@@ -8,7 +8,7 @@ that used the URL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,9 @@ from seedlint.rules import links as link_rules
 from seedlint.rules.schema import describe_path
 
 if TYPE_CHECKING:
-    from seedlint.probe import ImageResult, LinkResult, ProbeReport
+    from seedlint.config import Config
+    from seedlint.linter import FileReport
+    from seedlint.probe import ImageResult, LinkResult, ProbeReport, ProbeSettings, ProgressSnapshot
 
 LINK_FIELDS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 
@@ -169,3 +171,51 @@ def _image_findings(use: UrlUse, result: ImageResult) -> Iterator[Diagnostic]:
 
 def _quoted(url: str) -> str:
     return f'"{url}"' if len(url) <= 100 else f'"{url[:97]}..."'
+
+
+def probe_settings(config: Config) -> ProbeSettings:
+    """The probe engine's settings from seedlint's configuration."""
+    from seedlint.probe import ProbeSettings
+
+    networks = tuple(entry for entry in config.probe_allow if "/" in entry)
+    hosts = tuple(entry for entry in config.probe_allow if "/" not in entry)
+    timeout = config.probe_timeout
+    return ProbeSettings(
+        concurrency=config.probe_concurrency,
+        per_host=config.probe_per_host,
+        per_host_rate=config.probe_per_host_rate,
+        connect_timeout=min(5.0, timeout),
+        read_timeout=min(10.0, timeout),
+        total_timeout=timeout,
+        allow_private=config.allow_private,
+        allowed_hosts=hosts,
+        allowed_networks=networks,
+        use_cache=config.cache,
+        cache_path=config.cache_dir / "probe.sqlite3" if config.cache_dir else None,
+        cache_ttl_seconds=config.cache_ttl_hours * 3600,
+        refresh=config.refresh,
+        verify=str(config.probe_ca_bundle) if config.probe_ca_bundle else True,
+    )
+
+
+def run_online_checks(
+    reports: Sequence[FileReport],
+    config: Config,
+    progress: Callable[[ProgressSnapshot], None] | None = None,
+) -> tuple[list[tuple[FileReport, list[Diagnostic]]], str]:
+    """Probe every distinct URL of ``reports`` once; findings per file, and a summary line."""
+    from seedlint.probe import run_probe
+
+    uses = [use for report in reports for use in report.url_uses]
+    links = list(dict.fromkeys(u.url for u in uses if not u.image)) if config.probe_links else []
+    images = list(dict.fromkeys(u.url for u in uses if u.image)) if config.probe_images else []
+    report = run_probe(links, images, probe_settings(config), progress)
+    per_file = [(r, online_diagnostics(r.url_uses, report)) for r in reports]
+    summary = (
+        f"Probed {len(links)} link{'s' if len(links) != 1 else ''} and "
+        f"{len(images)} image{'s' if len(images) != 1 else ''} in {report.elapsed:.1f}s: "
+        f"{report.requests} requests, {report.from_cache} answered from the cache."
+    )
+    for warning in report.warnings:
+        summary += f"\nwarning: {warning}"
+    return per_file, summary
