@@ -48,6 +48,14 @@ class Config:
     strict: bool = False
     jobs: int = 0
     """Worker processes; 0 means one per core."""
+    future_tolerance_days: int = 1
+    """D003: how far past "now" a date may lie (clock skew, time zones)."""
+    oldest_year: int = 1990
+    """D004: dates before January 1 of this year are reported as absurdly old."""
+    cache_dir: Path | None = None
+    """Where the project index lives; default $XDG_CACHE_HOME/seedlint or ~/.cache/seedlint."""
+    project_index: bool = True
+    """C010: compare webUrls against every seed under the root, using the on-disk index."""
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given fields replaced; None values are left alone."""
@@ -98,6 +106,10 @@ _PARSERS: dict[str, _Parser] = {
     "max-file-size": _positive_int,
     "strict": _boolean,
     "jobs": _positive_int,
+    "future-tolerance-days": _positive_int,
+    "oldest-year": _positive_int,
+    "cache-dir": lambda key, value: Path(_string(key, value)).expanduser(),
+    "project-index": _boolean,
 }
 
 
@@ -163,6 +175,9 @@ def config_from_table(table: Mapping[str, Any], source: Path) -> Config:
     schema = values.get("schema")
     if isinstance(schema, Path) and not schema.is_absolute():
         values["schema"] = root / schema
+    cache_dir = values.get("cache_dir")
+    if isinstance(cache_dir, Path) and not cache_dir.is_absolute():
+        values["cache_dir"] = root / cache_dir
     return Config(root=root, source=source, **values)
 
 

@@ -15,6 +15,7 @@ from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import discover, display_path
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
 from seedlint.registry import RuleSelection
+from seedlint.rules import consistency, dates, urls
 from seedlint.rules import schema as schema_rules
 from seedlint.suppressions import parse_suppressions, per_file_codes
 
@@ -44,7 +45,12 @@ def _check_against_schema(document: SeedDocument, context: CheckContext) -> Iter
 
 def document_checks() -> tuple[DocumentCheck, ...]:
     """Every offline check run on a parsed document, in a fixed order."""
-    return (_check_against_schema,)
+    return (
+        _check_against_schema,
+        dates.check_date_ranges,
+        urls.check_urls,
+        consistency.check_values,
+    )
 
 
 @dataclass
