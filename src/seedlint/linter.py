@@ -10,10 +10,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from seedlint import cross_file
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import discover, display_path
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
+from seedlint.project_index import WebUrlFact
 from seedlint.registry import RuleSelection
 from seedlint.rules import consistency, dates, urls
 from seedlint.rules import schema as schema_rules
@@ -54,12 +56,22 @@ def document_checks() -> tuple[DocumentCheck, ...]:
 
 
 @dataclass
+class FileResult:
+    """One file's findings, plus the small facts the cross-file pass needs from it."""
+
+    diagnostics: list[Diagnostic]
+    web_url: WebUrlFact
+
+
+@dataclass
 class LintResult:
     """The findings of one run, sorted by path, line, column and code."""
 
     diagnostics: list[Diagnostic]
     files_checked: int
     files_with_findings: int = field(default=0)
+    index_stats: dict[str, int] = field(default_factory=dict)
+    """Project index lookups of the cross-file pass: ``hits`` and ``misses`` (files read)."""
 
 
 def lint_text(
@@ -87,23 +99,35 @@ def lint_paths(
     targets = [Path(p) for p in paths] or [config.root / p for p in config.paths]
     files = discover(targets, config)
     diagnostics: list[Diagnostic] = []
-    files_with_findings = 0
-    for file_diagnostics in _lint_files(files, config, now):
-        if file_diagnostics:
-            files_with_findings += 1
-            diagnostics.extend(file_diagnostics)
+    facts: dict[Path, WebUrlFact] = {}
+    for file, result in zip(files, _lint_files(files, config, now)):
+        diagnostics.extend(result.diagnostics)
+        facts[file] = result.web_url
+    # The cross-file pass: after every file, from the facts, never re-reading linted files.
+    stats: dict[str, int] = {}
+    diagnostics.extend(
+        cross_file.duplicate_web_urls(
+            facts,
+            config,
+            lambda shown: "C010" in _enabled_codes(
+                config, per_file_codes(shown, config.per_file_ignores)
+            ),
+            stats,
+        )
+    )
     diagnostics.sort()
-    return LintResult(diagnostics, len(files), files_with_findings)
+    files_with_findings = len({d.path for d in diagnostics})
+    return LintResult(diagnostics, len(files), files_with_findings, stats)
 
 
 def _lint_files(
     files: list[Path], config: Config, now: datetime | None
-) -> Iterator[list[Diagnostic]]:
+) -> Iterator[FileResult]:
     context = _context(config, now)  # builds the validator once, before any fork
     jobs = config.jobs or os.cpu_count() or 1
     if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
         for file in files:
-            yield lint_file(file, context)
+            yield _lint_file_result(file, context)
         return
     import multiprocessing
 
@@ -123,17 +147,21 @@ def _init_worker(context: CheckContext) -> None:
     _WORKER_CONTEXT = context
 
 
-def _lint_chunk(files: list[Path]) -> list[list[Diagnostic]]:
+def _lint_chunk(files: list[Path]) -> list[FileResult]:
     assert _WORKER_CONTEXT is not None
-    return [lint_file(file, _WORKER_CONTEXT) for file in files]
+    return [_lint_file_result(file, _WORKER_CONTEXT) for file in files]
 
 
 def lint_file(file: Path, context: CheckContext) -> list[Diagnostic]:
     """Read, parse and check one file; every problem becomes a finding, never an exception."""
+    return _lint_file_result(file, context).diagnostics
+
+
+def _lint_file_result(file: Path, context: CheckContext) -> FileResult:
     shown = display_path(file, context.config.root)
-    return sorted(
-        _finish(read_seed_file(file, shown, context.config.max_file_size), shown, context)
-    )
+    result = read_seed_file(file, shown, context.config.max_file_size)
+    fact = cross_file.web_url_fact(result.document)
+    return FileResult(sorted(_finish(result, shown, context)), fact)
 
 
 def _finish(result: ReadResult, shown: str, context: CheckContext) -> list[Diagnostic]:
