@@ -180,6 +180,16 @@ def _finish(result: ReadResult, shown: str, context: CheckContext) -> list[Diagn
     return diagnostics
 
 
+def lint_parsed(result: ReadResult, shown: str, context: CheckContext) -> list[Diagnostic]:
+    """Findings of an already parsed file, after selection and suppressions (used by --fix)."""
+    return _finish(result, shown, context)
+
+
+def make_context(config: Config, now: datetime | None = None) -> CheckContext:
+    """The context document checks run with (validator built once per process)."""
+    return _context(config, now)
+
+
 @lru_cache(maxsize=64)
 def _enabled_codes(config: Config, per_file_ignored: frozenset[str]) -> frozenset[str]:
     selection = RuleSelection(config.select, (*config.ignore, *sorted(per_file_ignored)))
