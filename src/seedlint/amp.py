@@ -54,12 +54,10 @@ def ascii_host(host: str) -> str | None:
 
 
 def _to_unicode(host: str) -> str:
-    labels = []
-    for label in host.split("."):
-        if label.startswith("xn--"):
-            label = label[4:].encode("ascii").decode("punycode")
-        labels.append(label)
-    return ".".join(labels)
+    return ".".join(
+        label[4:].encode("ascii").decode("punycode") if label.startswith("xn--") else label
+        for label in host.split(".")
+    )
 
 
 def _to_ascii(label: str) -> str:

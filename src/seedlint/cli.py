@@ -179,7 +179,10 @@ def _fix(args: argparse.Namespace, config: Config) -> bool:
             sys.stdout.write(unified_diff(outcome, display_path(outcome.path, config.root)))
     if not args.diff and changed and not args.quiet:
         fixes = sum(outcome.fixes_applied for outcome in changed)
-        print(f"Fixed {fixes} finding{'s' if fixes != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.", file=sys.stderr)
+        print(
+            f"Fixed {fixes} finding{'s' if fixes != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.",
+            file=sys.stderr,
+        )
     return bool(changed)
 
 

@@ -100,7 +100,7 @@ def lint_paths(
     files = discover(targets, config)
     diagnostics: list[Diagnostic] = []
     facts: dict[Path, WebUrlFact] = {}
-    for file, result in zip(files, _lint_files(files, config, now)):
+    for file, result in zip(files, _lint_files(files, config, now), strict=True):
         diagnostics.extend(result.diagnostics)
         facts[file] = result.web_url
     # The cross-file pass: after every file, from the facts, never re-reading linted files.
@@ -109,8 +109,8 @@ def lint_paths(
         cross_file.duplicate_web_urls(
             facts,
             config,
-            lambda shown: "C010" in _enabled_codes(
-                config, per_file_codes(shown, config.per_file_ignores)
+            lambda shown: (
+                "C010" in _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
             ),
             stats,
         )
@@ -120,9 +120,7 @@ def lint_paths(
     return LintResult(diagnostics, len(files), files_with_findings, stats)
 
 
-def _lint_files(
-    files: list[Path], config: Config, now: datetime | None
-) -> Iterator[FileResult]:
+def _lint_files(files: list[Path], config: Config, now: datetime | None) -> Iterator[FileResult]:
     context = _context(config, now)  # builds the validator once, before any fork
     jobs = config.jobs or os.cpu_count() or 1
     if jobs == 1 or len(files) < PARALLEL_THRESHOLD:

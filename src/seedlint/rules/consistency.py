@@ -103,10 +103,10 @@ MOJIBAKE = Rule(
     "A text value contains mojibake: UTF-8 decoded as Windows-1252 (`â€™`, `Ã©`).",
     """
     Text that went through a wrong decoding step shows sequences like `â€™`
-    for `’` or `Ã©` for `é`. Reported when the sequence, encoded back as
+    for a right single quote or `Ã©` for `é`. Reported when the sequence, encoded back as
     Windows-1252, is valid UTF-8 for the character it names. A warning.
 
-    Example: `title: "Itâ€™s here"`. Use instead: `title: "It’s here"`.
+    Example: `title: "Itâ€™s here"`. Use instead: the quote the author meant.
     """,
     severity=Severity.WARNING,
 )
@@ -241,9 +241,7 @@ def _check_text(
     span = document.values[path]
     where = describe_path(path)
     if text and not text.strip():
-        yield BLANK_TEXT.at(
-            document.path, span.line, span.column, f"{where} holds only whitespace"
-        )
+        yield BLANK_TEXT.at(document.path, span.line, span.column, f"{where} holds only whitespace")
         return
     stripped = text.strip()
     if stripped != text:

@@ -111,7 +111,9 @@ def check_date_ranges(document: SeedDocument, context: CheckContext) -> Iterator
                 message = f'{where} "{text}" is in the future (more than {days} day{"s" if days != 1 else ""} after now)'
                 yield IN_FUTURE.at(document.path, span.line, span.column, message)
             elif when < oldest:
-                message = f'{where} "{text}" is before {oldest.year}; expected a real publication date'
+                message = (
+                    f'{where} "{text}" is before {oldest.year}; expected a real publication date'
+                )
                 yield TOO_OLD.at(document.path, span.line, span.column, message)
         published, updated = parsed.get("publishedDateTime"), parsed.get("updatedDateTime")
         if published is not None and updated is not None and updated < published:

@@ -263,7 +263,9 @@ def _check_provider_domain(
         if host is None or host == domain or host.endswith("." + domain):
             continue
         span = document.values[path]
-        message = f'{describe_path(path)} host {host_text} is not on provider.domain "{domain_text}"'
+        message = (
+            f'{describe_path(path)} host {host_text} is not on provider.domain "{domain_text}"'
+        )
         yield FOREIGN_HOST.at(document.path, span.line, span.column, message)
 
 
@@ -304,7 +306,12 @@ def _missing_cache_url(document: SeedDocument, amp_path: JsonPath, expected: str
         after_value.strip() == "" or after_value.lstrip().startswith("#")
     )
     written = quote_like(document, amp_path, expected)
-    if block_entry and ending and written is not None and document.styles.get(amp_path) not in ("|", ">"):
+    if (
+        block_entry
+        and ending
+        and written is not None
+        and document.styles.get(amp_path) not in ("|", ">")
+    ):
         indent = " " * (key_span.column - 1)
         fix = Fix((Edit(line_end, line_end, f"{indent}cdnAmpWebUrl: {written}{ending}"),))
     return MISSING_AMP_CACHE_URL.at(document.path, span.line, span.column, message, fix=fix)
