@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.document import JsonPath
-from seedlint.formats import url_key, url_problem
+from seedlint.formats import url_key
 from seedlint.registry import Rule
 from seedlint.rules.fields import (
     articles,
     inner_span,
     is_safe_plain,
+    is_valid_url,
     position_in_value,
     text_at,
 )
@@ -342,7 +343,7 @@ def _check_images(document: SeedDocument) -> Iterator[Diagnostic]:
         for index, image in enumerate(images):
             path = (*base, "images", index, "url")
             url = text_at(document, path) if isinstance(image, dict) else None
-            if url is None or url_problem(url) is not None:
+            if url is None or not is_valid_url(url):
                 continue
             key = url_key(url)
             if key in seen:
@@ -356,14 +357,14 @@ def _check_images(document: SeedDocument) -> Iterator[Diagnostic]:
 
 def _check_related(document: SeedDocument) -> Iterator[Diagnostic]:
     own = text_at(document, ("webUrl",))
-    own_key = url_key(own) if own is not None and url_problem(own) is None else None
+    own_key = url_key(own) if own is not None and is_valid_url(own) else None
     seen: dict[str, Any] = {}
     for base, _ in articles(document):
         if not base:
             continue
         path = (*base, "webUrl")
         url = text_at(document, path)
-        if url is None or url_problem(url) is not None:
+        if url is None or not is_valid_url(url):
             continue
         key = url_key(url)
         span = document.values[path]

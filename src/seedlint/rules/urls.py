@@ -14,9 +14,16 @@ from urllib.parse import urlsplit
 
 from seedlint import amp
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
-from seedlint.formats import is_ip_literal, url_problem
+from seedlint.formats import is_ip_literal
 from seedlint.registry import Rule
-from seedlint.rules.fields import URL_KEYS, articles, line_of, quote_like, text_at
+from seedlint.rules.fields import (
+    URL_KEYS,
+    articles,
+    is_valid_url,
+    line_of,
+    quote_like,
+    text_at,
+)
 from seedlint.rules.schema import describe_path
 
 if TYPE_CHECKING:
@@ -190,7 +197,7 @@ RULES = (
 def _valid_url(document: SeedDocument, path: JsonPath) -> str | None:
     """The URL at ``path`` when it passes the format check (else U001-U007 explain it)."""
     text = text_at(document, path)
-    return text if text is not None and url_problem(text) is None else None
+    return text if text is not None and is_valid_url(text) else None
 
 
 def _url_paths(document: SeedDocument) -> Iterator[JsonPath]:
