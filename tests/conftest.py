@@ -19,3 +19,11 @@ FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def real_seed_text() -> str:
     return REAL_SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never let a test read or write the user's real ~/.cache/seedlint."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))

@@ -18,7 +18,8 @@ def project(tmp_path: Path, real_seed_text: str) -> Path:
     seeds = tmp_path / "seeds" / "2020"
     seeds.mkdir(parents=True)
     (seeds / "good.txt").write_text(real_seed_text)
-    (seeds / "bad.txt").write_text(real_seed_text.replace("quality: 33", 'quality: "33"'))
+    other = real_seed_text.replace("-technology-exports", "-technology-exports-2")  # its own webUrl
+    (seeds / "bad.txt").write_text(other.replace("quality: 33", 'quality: "33"'))
     (seeds / "notes.rst").write_text("not a seed")
     return tmp_path
 

@@ -68,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the output (default: on a terminal, unless NO_COLOR is set)",
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
+    check.add_argument(
+        "--fix", action="store_true", help="apply safe fixes, then report what is left"
+    )
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: also apply fixes that may change meaning (http → https)",
+    )
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
 
     commands.add_parser("rules", help="list every rule with its code, severity and explanation")
     rule = commands.add_parser("rule", help="show the documentation of one rule")
@@ -134,6 +145,10 @@ def _check(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, args.paths)
     config = _apply_cli(config, args)
+    if args.fix or args.diff:
+        changed = _fix(args, config)
+        if args.diff:
+            return ExitCode.FINDINGS if changed else ExitCode.OK
     try:
         result = lint_paths(args.paths, config)
     except SchemaError as error:
@@ -147,6 +162,28 @@ def _check(args: argparse.Namespace) -> int:
     if any(d.severity in failing for d in result.diagnostics):
         return ExitCode.FINDINGS
     return ExitCode.OK
+
+
+def _fix(args: argparse.Namespace, config: Config) -> bool:
+    """Apply (or with --diff, print) the fixes; True when some file changes."""
+    from seedlint.discovery import discover, display_path
+    from seedlint.fix import fix_paths, unified_diff
+
+    targets = list(args.paths) or [config.root / p for p in config.paths]
+    outcomes = fix_paths(
+        discover(targets, config), config, unsafe=args.unsafe_fixes, write=not args.diff
+    )
+    changed = [outcome for outcome in outcomes if outcome.changed]
+    for outcome in changed:
+        if args.diff:
+            sys.stdout.write(unified_diff(outcome, display_path(outcome.path, config.root)))
+    if not args.diff and changed and not args.quiet:
+        fixes = sum(outcome.fixes_applied for outcome in changed)
+        print(
+            f"Fixed {fixes} finding{'s' if fixes != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.",
+            file=sys.stderr,
+        )
+    return bool(changed)
 
 
 def _apply_cli(config: Config, args: argparse.Namespace) -> Config:

@@ -65,11 +65,17 @@ class Config:
     probe_ca_bundle: Path | None = None
     """A PEM file of extra trusted certificate authorities, instead of the system's."""
     cache_dir: Path | None = None
-    """Where the result cache lives; default ``$XDG_CACHE_HOME/seedlint``."""
+    """Where the probe cache and project index live; default ``$XDG_CACHE_HOME/seedlint``."""
     cache: bool = True
     refresh: bool = False
     """Ignore cached probe results (fresh ones are still stored)."""
     cache_ttl_hours: float = 24.0
+    future_tolerance_days: int = 1
+    """D003: how far past "now" a date may lie (clock skew, time zones)."""
+    oldest_year: int = 1990
+    """D004: dates before January 1 of this year are reported as absurdly old."""
+    project_index: bool = True
+    """C010: compare webUrls against every seed under the root, using the on-disk index."""
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given fields replaced; None values are left alone."""
@@ -140,9 +146,12 @@ _PARSERS: dict[str, _Parser] = {
     "probe-allow": _string_list,
     "allow-private": _boolean,
     "probe-ca-bundle": _path,
-    "cache-dir": _path,
+    "cache-dir": lambda key, value: Path(_string(key, value)).expanduser(),
     "cache": _boolean,
     "cache-ttl-hours": _positive_number,
+    "future-tolerance-days": _positive_int,
+    "oldest-year": _positive_int,
+    "project-index": _boolean,
 }
 _PATH_OPTIONS = ("schema", "probe_ca_bundle", "cache_dir")
 

@@ -174,3 +174,21 @@ def is_ip_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def url_key(url: str) -> str:
+    """A URL as compared for "the same page": scheme and host lowercase, no fragment.
+
+    Path and query are kept as written: servers may treat them case-sensitively,
+    and a different query can be a different page.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    netloc = parts.netloc
+    if "@" not in netloc:
+        netloc = netloc.lower()
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{netloc}{path}{query}"

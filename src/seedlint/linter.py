@@ -10,11 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from seedlint import cross_file
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import discover, display_path
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
+from seedlint.project_index import WebUrlFact
 from seedlint.registry import RuleSelection
+from seedlint.rules import consistency, dates, urls
 from seedlint.rules import schema as schema_rules
 from seedlint.suppressions import Suppressions, parse_suppressions, per_file_codes
 
@@ -49,7 +52,12 @@ def _check_against_schema(document: SeedDocument, context: CheckContext) -> Iter
 
 def document_checks() -> tuple[DocumentCheck, ...]:
     """Every offline check run on a parsed document, in a fixed order."""
-    return (_check_against_schema,)
+    return (
+        _check_against_schema,
+        dates.check_date_ranges,
+        urls.check_urls,
+        consistency.check_values,
+    )
 
 
 @dataclass
@@ -61,15 +69,20 @@ class LintResult:
     files_with_findings: int = field(default=0)
     probe_summary: str | None = None
     """One line about the probe run (URLs, requests, cache hits), when there was one."""
+    index_stats: dict[str, int] = field(default_factory=dict)
+    """Project index lookups of the cross-file pass: ``hits`` and ``misses`` (files read)."""
 
 
 @dataclass(frozen=True)
 class FileReport:
-    """What the per-file pass hands back: findings, and what the online pass needs."""
+    """What the per-file pass hands back: findings, and the small facts later passes need."""
 
     path: str
     diagnostics: list[Diagnostic]
+    web_url: WebUrlFact | None = None
+    """For the cross-file duplicate check (C010)."""
     url_uses: tuple[UrlUse, ...] = ()
+    """For the online pass, only when probing."""
     suppressions: Suppressions | None = None
 
 
@@ -105,10 +118,27 @@ def lint_paths(
     probing = config.probe_links or config.probe_images
     diagnostics: list[Diagnostic] = []
     kept: list[FileReport] = []
-    for report in _lint_files(files, config, now, collect_urls=probing):
+    facts: dict[Path, WebUrlFact] = {}
+    for file, report in zip(
+        files, _lint_files(files, config, now, collect_urls=probing), strict=True
+    ):
         diagnostics.extend(report.diagnostics)
+        if report.web_url is not None:
+            facts[file] = report.web_url
         if report.url_uses:
             kept.append(report)
+    # The cross-file pass: after every file, from the facts, never re-reading linted files.
+    stats: dict[str, int] = {}
+    diagnostics.extend(
+        cross_file.duplicate_web_urls(
+            facts,
+            config,
+            lambda shown: (
+                "C010" in _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
+            ),
+            stats,
+        )
+    )
     summary = None
     if probing:
         from seedlint.online import run_online_checks
@@ -118,7 +148,7 @@ def lint_paths(
             diagnostics.extend(_filter(found, report.path, config, report.suppressions))
     diagnostics.sort()
     files_with_findings = len({d.path for d in diagnostics})
-    return LintResult(diagnostics, len(files), files_with_findings, summary)
+    return LintResult(diagnostics, len(files), files_with_findings, summary, stats)
 
 
 def _lint_files(
@@ -174,7 +204,8 @@ def _finish(result: ReadResult, shown: str, context: CheckContext) -> FileReport
 
         uses = tuple(collect_url_uses(document))
     diagnostics = _filter(diagnostics, shown, context.config, suppressions)
-    return FileReport(shown, diagnostics, uses, suppressions if uses else None)
+    fact = cross_file.web_url_fact(document)
+    return FileReport(shown, diagnostics, fact, uses, suppressions if uses else None)
 
 
 def _filter(
@@ -188,6 +219,16 @@ def _filter(
     if suppressions is not None:
         kept = [d for d in kept if not suppressions.silences(d)]
     return sorted(kept)
+
+
+def lint_parsed(result: ReadResult, shown: str, context: CheckContext) -> list[Diagnostic]:
+    """Findings of an already parsed file, after selection and suppressions (used by --fix)."""
+    return _finish(result, shown, context).diagnostics
+
+
+def make_context(config: Config, now: datetime | None = None) -> CheckContext:
+    """The context document checks run with (validator built once per process)."""
+    return _context(config, now)
 
 
 @lru_cache(maxsize=64)

@@ -1,8 +1,25 @@
-"""Rules about dates: strict RFC 3339 date-times with an explicit offset."""
+"""Rules about dates: strict RFC 3339 date-times with an explicit offset, in a sane range.
+
+D001/D002 come from the schema's ``format: date-time`` check; D003-D005 judge
+dates that parse but cannot be right. "Now" comes from the check context so
+tests (and reproducible CI runs) can fix it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
+
+from seedlint.diagnostics import Diagnostic
+from seedlint.formats import parse_datetime
 from seedlint.registry import Rule
+from seedlint.rules.fields import DATE_KEYS, articles, text_at
+from seedlint.rules.schema import describe_path
+
+if TYPE_CHECKING:
+    from seedlint.document import SeedDocument
+    from seedlint.linter import CheckContext
 
 INVALID_DATE_TIME = Rule(
     "D001",
@@ -29,4 +46,81 @@ MISSING_OFFSET = Rule(
     """,
 )
 
-RULES = (INVALID_DATE_TIME, MISSING_OFFSET)
+IN_FUTURE = Rule(
+    "D003",
+    "date-in-future",
+    "A date lies in the future, beyond the tolerance (`future-tolerance-days`, default 1).",
+    """
+    An article cannot have been published or updated after the moment the
+    seed is checked. A small tolerance absorbs clock skew and time zones; a
+    date far ahead is almost always a typo in the year or a day/month swap.
+
+    Example: `publishedDateTime: 2202-10-19T00:00:00Z`.
+    Use instead: `publishedDateTime: 2020-10-19T00:00:00Z`.
+    Set `future-tolerance-days` to allow scheduled articles further ahead.
+    """,
+)
+TOO_OLD = Rule(
+    "D004",
+    "date-too-old",
+    "A date lies before January 1 of `oldest-year` (default 1990).",
+    """
+    News seeds describe web articles; a date before the web existed is a
+    placeholder (`1970-01-01T00:00:00Z`, a Unix epoch zero) or a typo.
+
+    Example: `publishedDateTime: 1970-01-01T00:00:00Z`.
+    Use instead: the real publication date. Lower `oldest-year` for archives.
+    """,
+)
+UPDATED_BEFORE_PUBLISHED = Rule(
+    "D005",
+    "updated-before-published",
+    "`updatedDateTime` is earlier than `publishedDateTime` of the same article.",
+    """
+    An article cannot be updated before it was published; one of the two
+    dates is wrong (often the offset, or the two values are swapped). Checked
+    for the seed and for every related article; instants are compared, so
+    `10:00:00+02:00` equals `08:00:00Z`.
+
+    Example: published `2020-10-19T10:00:00Z`, updated `2020-10-18T10:00:00Z`.
+    Use instead: an `updatedDateTime` at or after `publishedDateTime`.
+    """,
+)
+
+RULES = (INVALID_DATE_TIME, MISSING_OFFSET, IN_FUTURE, TOO_OLD, UPDATED_BEFORE_PUBLISHED)
+
+
+def check_date_ranges(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
+    """D003-D005 for the seed and each related article; unparseable dates are D001's."""
+    tolerance = timedelta(days=context.config.future_tolerance_days)
+    latest = context.now + tolerance
+    oldest = datetime(max(context.config.oldest_year, 1), 1, 1, tzinfo=timezone.utc)
+    for base, _ in articles(document):
+        parsed: dict[str, datetime] = {}
+        for key in DATE_KEYS:
+            path = (*base, key)
+            text = text_at(document, path)
+            when = parse_datetime(text) if text is not None else None
+            if when is None:
+                continue
+            parsed[key] = when
+            span = document.values[path]
+            where = describe_path(path)
+            if when > latest:
+                days = context.config.future_tolerance_days
+                message = f'{where} "{text}" is in the future (more than {days} day{"s" if days != 1 else ""} after now)'
+                yield IN_FUTURE.at(document.path, span.line, span.column, message)
+            elif when < oldest:
+                message = (
+                    f'{where} "{text}" is before {oldest.year}; expected a real publication date'
+                )
+                yield TOO_OLD.at(document.path, span.line, span.column, message)
+        published, updated = parsed.get("publishedDateTime"), parsed.get("updatedDateTime")
+        if published is not None and updated is not None and updated < published:
+            path = (*base, "updatedDateTime")
+            span = document.values[path]
+            message = (
+                f'{describe_path(path)} "{text_at(document, path)}" is before '
+                f'publishedDateTime "{text_at(document, (*base, "publishedDateTime"))}"'
+            )
+            yield UPDATED_BEFORE_PUBLISHED.at(document.path, span.line, span.column, message)

@@ -1,8 +1,34 @@
-"""Rules about URLs: absolute http(s) IRIs with a valid host."""
+"""Rules about URLs: absolute http(s) IRIs with a valid host, on the provider's site.
+
+U001-U007 come from the schema's ``format: iri`` check. U008-U012 judge URLs
+that are well formed: their scheme, their host against ``provider.domain``, and
+the AMP cache URL that must be computed from ``ampWebUrl``.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from seedlint import amp
+from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
+from seedlint.formats import is_ip_literal
 from seedlint.registry import Rule
+from seedlint.rules.fields import (
+    URL_KEYS,
+    articles,
+    is_valid_url,
+    line_of,
+    quote_like,
+    text_at,
+)
+from seedlint.rules.schema import describe_path
+
+if TYPE_CHECKING:
+    from seedlint.document import JsonPath, SeedDocument
+    from seedlint.linter import CheckContext
 
 NOT_ABSOLUTE = Rule(
     "U001",
@@ -70,6 +96,88 @@ BAD_HOST = Rule(
     """,
 )
 
+PLAIN_HTTP = Rule(
+    "U008",
+    "http-url",
+    "A URL uses `http:` where `https:` is expected.",
+    """
+    Plain http pages are downgraded or blocked by browsers and leak what the
+    reader looks at. Nearly every publisher serves https today, so an `http:`
+    URL is usually a stale copy. A warning, because a few sites still serve
+    http only.
+
+    Fixable with `--unsafe-fixes` only: rewriting the scheme is right when the
+    site serves the same page over https, which seedlint cannot know offline.
+    (`cdnAmpWebUrl` is not checked here: U011 recomputes it, always https.)
+
+    Example: `webUrl: http://www.example.com/a`. Use instead: `webUrl: https://www.example.com/a`.
+    """,
+    severity=Severity.WARNING,
+    fixable=True,
+)
+IP_HOST = Rule(
+    "U009",
+    "ip-address-host",
+    "A URL's host is an IP address instead of a domain name.",
+    """
+    Readers follow names, not addresses: an address breaks when the site
+    moves, cannot be checked against `provider.domain` and has no valid TLS
+    certificate. A public address is a warning. A private, loopback,
+    link-local or reserved address (`127.0.0.1`, `10.0.0.5`, `[::1]`,
+    `169.254.169.254`) is an error: no reader can reach it, and a crawler
+    that follows it probes the network it runs in.
+
+    Example: `webUrl: https://93.184.216.34/a`. Use instead: `webUrl: https://www.example.com/a`.
+    """,
+    severity=Severity.WARNING,
+)
+FOREIGN_HOST = Rule(
+    "U010",
+    "url-outside-provider-domain",
+    "`webUrl` or `originalUrl` is not on `provider.domain` (the domain itself or a subdomain).",
+    """
+    The provider is who published the article, so its URL lives on the
+    provider's domain. A mismatch means a wrong provider, a link copied from
+    another article, or a tracking redirect. Checked for the seed and for every
+    related article; internationalized names are compared in their IDNA form,
+    and `www.example.com` or `news.example.com` belong to `example.com` but
+    `notexample.com` does not.
+
+    Example: `provider.domain: nytimes.com` with `webUrl: https://www.wsj.com/a`.
+    """,
+)
+WRONG_AMP_CACHE_URL = Rule(
+    "U011",
+    "wrong-cdn-amp-url",
+    "`cdnAmpWebUrl` is not the AMP cache URL of `ampWebUrl`.",
+    """
+    The AMP cache URL is computed from `ampWebUrl` by the published AMP cache
+    URL format: the host is punycode-decoded, `-` doubled, `.` turned into
+    `-`, encoded back (a hash when that cannot make a valid DNS label), and
+    the path is `/c/s/<host><path>` for https pages, `/c/<host><path>` for http
+    ones, with the query kept. Any other value leads readers to the wrong page
+    or to an error. Fixable: the value is recomputed.
+
+    Example: `ampWebUrl: https://www.example.com/a.amp` with
+    `cdnAmpWebUrl: https://example-com.cdn.ampproject.org/c/s/www.example.com/a.amp`.
+    Use instead: `https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a.amp`.
+    """,
+    fixable=True,
+)
+MISSING_AMP_CACHE_URL = Rule(
+    "U012",
+    "missing-cdn-amp-url",
+    "An article has an `ampWebUrl` but no `cdnAmpWebUrl`.",
+    """
+    Consumers serve the AMP version from the cache URL; without it they fall
+    back to the slower origin. A warning. Fixable: the computed `cdnAmpWebUrl`
+    line is inserted right after `ampWebUrl`, with the same indentation,
+    quoting and line ending.
+    """,
+    severity=Severity.WARNING,
+    fixable=True,
+)
+
 RULES = (
     NOT_ABSOLUTE,
     BAD_SCHEME,
@@ -78,4 +186,139 @@ RULES = (
     BAD_PORT,
     BAD_PERCENT_ENCODING,
     BAD_HOST,
+    PLAIN_HTTP,
+    IP_HOST,
+    FOREIGN_HOST,
+    WRONG_AMP_CACHE_URL,
+    MISSING_AMP_CACHE_URL,
 )
+
+
+def _valid_url(document: SeedDocument, path: JsonPath) -> str | None:
+    """The URL at ``path`` when it passes the format check (else U001-U007 explain it)."""
+    text = text_at(document, path)
+    return text if text is not None and is_valid_url(text) else None
+
+
+def _url_paths(document: SeedDocument) -> Iterator[JsonPath]:
+    for base, article in articles(document):
+        for key in URL_KEYS:
+            if key in article:
+                yield (*base, key)
+        images = article.get("images")
+        if isinstance(images, list):
+            for index, image in enumerate(images):
+                if isinstance(image, dict) and "url" in image:
+                    yield (*base, "images", index, "url")
+
+
+def check_urls(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
+    """U008-U012 on every well-formed URL of the seed and its related articles."""
+    for path in _url_paths(document):
+        url = _valid_url(document, path)
+        if url is None:
+            continue
+        yield from _check_scheme(document, path, url)
+        yield from _check_ip_host(document, path, url)
+    for base, article in articles(document):
+        yield from _check_provider_domain(document, base, article)
+        yield from _check_amp_cache_url(document, base, article)
+
+
+def _check_scheme(document: SeedDocument, path: JsonPath, url: str) -> Iterator[Diagnostic]:
+    if path[-1] == "cdnAmpWebUrl" or url[:5].lower() != "http:":
+        return
+    span = document.values[path]
+    start = span.start + (0 if document.styles.get(path) == "" else 1)
+    fix = None
+    if document.text[start : start + 5] == url[:5]:  # written as is, no escape: safe to edit
+        fix = Fix((Edit(start, start + 4, "https"),), safe=False)
+    message = f'{describe_path(path)} "{url}" uses http:; expected https:'
+    yield PLAIN_HTTP.at(document.path, span.line, span.column, message, fix=fix)
+
+
+def _check_ip_host(document: SeedDocument, path: JsonPath, url: str) -> Iterator[Diagnostic]:
+    host = urlsplit(url).hostname or ""
+    if not is_ip_literal(host):
+        return
+    address = ipaddress.ip_address(host.strip("[]"))
+    span = document.values[path]
+    if address.is_global:
+        message = f"{describe_path(path)} host {host} is an IP address; expected a domain name"
+        yield IP_HOST.at(document.path, span.line, span.column, message)
+    else:
+        message = f"{describe_path(path)} host {host} is a private or reserved IP address; no reader can reach it"
+        yield IP_HOST.at(document.path, span.line, span.column, message, severity=Severity.ERROR)
+
+
+def _check_provider_domain(
+    document: SeedDocument, base: JsonPath, article: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    domain_text = text_at(document, (*base, "provider", "domain"))
+    domain = amp.ascii_host(domain_text) if domain_text else None
+    if not domain:
+        return
+    for key in ("webUrl", "originalUrl"):
+        path = (*base, key)
+        url = _valid_url(document, path)
+        if url is None:
+            continue
+        host_text = urlsplit(url).hostname or ""
+        if is_ip_literal(host_text):
+            continue  # U009 says it better
+        host = amp.ascii_host(host_text)
+        if host is None or host == domain or host.endswith("." + domain):
+            continue
+        span = document.values[path]
+        message = (
+            f'{describe_path(path)} host {host_text} is not on provider.domain "{domain_text}"'
+        )
+        yield FOREIGN_HOST.at(document.path, span.line, span.column, message)
+
+
+def _check_amp_cache_url(
+    document: SeedDocument, base: JsonPath, article: dict[str, Any]
+) -> Iterator[Diagnostic]:
+    amp_path, cdn_path = (*base, "ampWebUrl"), (*base, "cdnAmpWebUrl")
+    amp_url = _valid_url(document, amp_path)
+    expected = amp.cache_url(amp_url) if amp_url is not None else None
+    if expected is None:
+        return
+    if "cdnAmpWebUrl" not in article:
+        yield _missing_cache_url(document, amp_path, expected)
+        return
+    actual = text_at(document, cdn_path)
+    if actual is None or actual == expected:
+        return
+    span = document.values[cdn_path]
+    written = quote_like(document, cdn_path, expected)
+    fix = Fix((Edit(span.start, span.end, written),)) if written is not None else None
+    if document.styles.get(cdn_path) in ("|", ">"):
+        fix = None
+    message = f'{describe_path(cdn_path)} "{actual}" is not the AMP cache URL of ampWebUrl; expected "{expected}"'
+    yield WRONG_AMP_CACHE_URL.at(document.path, span.line, span.column, message, fix=fix)
+
+
+def _missing_cache_url(document: SeedDocument, amp_path: JsonPath, expected: str) -> Diagnostic:
+    span = document.values[amp_path]
+    key_span = document.keys[amp_path]
+    message = f'{describe_path(amp_path)} has no cdnAmpWebUrl; expected "{expected}"'
+    fix = None
+    _, line_end, ending = line_of(document, span)
+    text = document.text
+    before_key = text[text.rfind("\n", 0, key_span.start) + 1 : key_span.start]
+    after_value = text[span.end : line_end].rstrip("\r\n")
+    # Only a block mapping entry alone on its line(s) can take a new line after it.
+    block_entry = before_key.replace("-", " ").strip() == "" and (
+        after_value.strip() == "" or after_value.lstrip().startswith("#")
+    )
+    written = quote_like(document, amp_path, expected)
+    if (
+        block_entry
+        and ending
+        and written is not None
+        and document.styles.get(amp_path) not in ("|", ">")
+    ):
+        indent = " " * (key_span.column - 1)
+        fix = Fix((Edit(line_end, line_end, f"{indent}cdnAmpWebUrl: {written}{ending}"),))
+    return MISSING_AMP_CACHE_URL.at(document.path, span.line, span.column, message, fix=fix)

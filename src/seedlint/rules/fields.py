@@ -1,0 +1,122 @@
+"""Where values live in a seed, and how to edit one scalar without touching its neighbours.
+
+Shared by the date, URL and consistency rules: the seed itself and each of its
+related articles are "articles" with the same date, URL and text fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import yaml
+
+from seedlint.document import JsonPath, SeedDocument, Span
+from seedlint.formats import url_problem
+
+URL_KEYS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
+DATE_KEYS = ("publishedDateTime", "updatedDateTime")
+_RESOLVER = yaml.resolver.Resolver()
+_PLAIN_INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
+
+
+@lru_cache(maxsize=8192)
+def is_valid_url(url: str) -> bool:
+    """``formats.url_problem(url) is None``, memoised: each URL is judged by several rules."""
+    return url_problem(url) is None
+
+
+def articles(document: SeedDocument) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
+    """The seed (path ``()``) and each related article that is a mapping."""
+    data = document.data
+    if not isinstance(data, dict):
+        return
+    yield (), data
+    related = data.get("related")
+    if isinstance(related, list):
+        for index, item in enumerate(related):
+            if isinstance(item, dict):
+                yield ("related", index), item
+
+
+def text_at(document: SeedDocument, path: JsonPath) -> str | None:
+    """The string at ``path`` if there is one (not ignored, with a recorded span)."""
+    value: Any = document.data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(value, list) or part >= len(value):
+                return None
+        elif not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    if not isinstance(value, str) or path in document.ignored or path not in document.values:
+        return None
+    return value
+
+
+def inner_span(document: SeedDocument, path: JsonPath) -> tuple[int, int] | None:
+    """Offsets of a single-line plain or quoted scalar's characters, without its quotes."""
+    span = document.values.get(path)
+    style = document.styles.get(path)
+    if span is None or style is None or style in ("|", ">"):
+        return None
+    start, end = (span.start, span.end) if style == "" else (span.start + 1, span.end - 1)
+    if end < start or "\n" in document.text[start:end] or "\r" in document.text[start:end]:
+        return None
+    return start, end
+
+
+def raw_matches_value(document: SeedDocument, path: JsonPath, value: str) -> tuple[int, int] | None:
+    """The inner span when the characters written are exactly the value (no escapes, no folding)."""
+    inner = inner_span(document, path)
+    if inner is None or document.text[inner[0] : inner[1]] != value:
+        return None
+    return inner
+
+
+def position_in_value(document: SeedDocument, path: JsonPath, index: int) -> tuple[int, int]:
+    """Line and column of character ``index`` of the value, or of the value's start."""
+    span = document.values[path]
+    value = text_at(document, path)
+    inner = raw_matches_value(document, path, value) if value is not None else None
+    if inner is None:
+        return span.line, span.column
+    offset = inner[0] + index
+    line_start = document.text.rfind("\n", 0, offset) + 1
+    return span.line, offset - line_start + 1
+
+
+def quote_like(document: SeedDocument, path: JsonPath, value: str) -> str | None:
+    """``value`` written as a scalar in the style of the one at ``path``; None if unsafe."""
+    style = document.styles.get(path, '"')
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if style == "" and is_safe_plain(value):
+        return value
+    if style in ('"', "") and value.isprintable() and "\\" not in value:
+        return '"' + value.replace('"', '\\"') + '"'
+    return None
+
+
+def is_safe_plain(value: str) -> bool:
+    """True when ``value`` written plain reads back as the same string in any context."""
+    if not value or value[0] in _PLAIN_INDICATORS or value[0].isspace() or value[-1].isspace():
+        return False
+    if ": " in value or " #" in value or value.endswith(":") or any(c in value for c in ",[]{}"):
+        return False
+    if not value.isprintable():
+        return False
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag == "tag:yaml.org,2002:str"
+
+
+def line_of(document: SeedDocument, span: Span) -> tuple[int, int, str]:
+    """Start offset of the value's line, offset just past its end line, and that line's ending."""
+    text = document.text
+    line_start = text.rfind("\n", 0, span.start) + 1
+    newline = text.find("\n", span.end)
+    if newline < 0:
+        return line_start, len(text), ""
+    ending = "\r\n" if newline > 0 and text[newline - 1] == "\r" else "\n"
+    return line_start, newline + 1, ending
