@@ -167,6 +167,8 @@ def host_problem(host: str) -> FormatProblem | None:
 
 def is_ip_literal(host: str) -> bool:
     """True when ``host`` is an IPv4 or IPv6 address rather than a name."""
+    if ":" not in host and not host[-1:].isdigit():
+        return False  # the common case, decided without parsing: names end in a letter
     import ipaddress
 
     try:

@@ -13,7 +13,6 @@ import base64
 import binascii
 import html.entities
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -177,7 +176,7 @@ _CONTINUATION = (
     "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
 _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL_OR_BIDI = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 """What S010 reports when it is written raw in the file (see seedlint.document)."""
 
@@ -250,10 +249,11 @@ def _check_text(
         message = f"{where} {_show(text)} has leading or trailing whitespace"
         yield SURROUNDING_WHITESPACE.at(document.path, span.line, span.column, message, fix=fix)
     raw = document.text[span.start : span.end]
-    for index, char in enumerate(text):
+    # One regex scan instead of a per-character category lookup: Unicode's Cc
+    # category is exactly U+0000-001F and U+007F-009F.
+    for match in _CONTROL_OR_BIDI.finditer(text):
+        index, char = match.start(), match.group()
         if multiline and char == "\n":
-            continue
-        if unicodedata.category(char) != "Cc" and char not in _BIDI_CONTROLS:
             continue
         if _RAW_CONTROL.fullmatch(char) and char in raw:
             continue  # written raw in the file: S010 already reports it
