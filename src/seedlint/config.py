@@ -21,6 +21,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 CONFIG_FILE = "seedlint.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_MAX_FILE_SIZE = 1 << 20
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
+"""The ``output-format`` values; ``seedlint.reporters.REPORTERS`` has one reporter for each."""
 
 
 class ConfigError(Exception):
@@ -48,6 +50,8 @@ class Config:
     strict: bool = False
     jobs: int = 0
     """Worker processes; 0 means one per core."""
+    output_format: str = "text"
+    """One of :data:`OUTPUT_FORMATS`."""
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given fields replaced; None values are left alone."""
@@ -80,6 +84,12 @@ def _boolean(key: str, value: Any) -> bool:
     return value
 
 
+def _output_format(key: str, value: Any) -> str:
+    if value not in OUTPUT_FORMATS:
+        raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
+    return str(value)
+
+
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f'{key}: expected a table of glob = ["CODE", ...], got {value!r}')
@@ -98,6 +108,7 @@ _PARSERS: dict[str, _Parser] = {
     "max-file-size": _positive_int,
     "strict": _boolean,
     "jobs": _positive_int,
+    "output-format": _output_format,
 }
 
 

@@ -54,6 +54,8 @@ class LintResult:
     diagnostics: list[Diagnostic]
     files_checked: int
     files_with_findings: int = field(default=0)
+    checked_paths: list[str] = field(default_factory=list)
+    """Display path of every checked file, clean or not, in the order they were checked."""
 
 
 def lint_text(
@@ -87,7 +89,8 @@ def lint_paths(
             files_with_findings += 1
             diagnostics.extend(file_diagnostics)
     diagnostics.sort()
-    return LintResult(diagnostics, len(files), files_with_findings)
+    checked = [display_path(file, config.root) for file in files]
+    return LintResult(diagnostics, len(files), files_with_findings, checked)
 
 
 def _lint_files(
