@@ -266,4 +266,3 @@ def test_pre_commit_try_repo_end_to_end(tmp_path: Path) -> None:
     assert re.search(r"^seedlint\.+Failed$", bad.stdout, flags=re.MULTILINE), bad.stdout
     assert "seeds/bad.txt:9:10: E003 " in bad.stdout
     assert "notes.md" not in bad.stdout.split("Failed", 1)[1]  # filtered out by `files`
-    print(bad.stdout)
