@@ -70,7 +70,7 @@ def test_junit_lists_clean_files_too(project: Path) -> None:
     assert main(["check", "--output-format", "junit", "--output-file", "r.xml"]) == 1
     suite = ET.parse(project / "r.xml").getroot().find("testsuite")
     assert suite is not None
-    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    cases = {c.attrib["name"]: c for c in suite.findall("testcase")}
     assert sorted(cases) == ["seeds/bad.txt", "seeds/good.txt"]
     assert cases["seeds/good.txt"].find("failure") is None
     assert cases["seeds/bad.txt"].find("failure") is not None
