@@ -103,14 +103,34 @@ def test_manifest_is_valid_for_pre_commit() -> None:
 # --- README -------------------------------------------------------------------------------
 
 
-def _readme_yaml_blocks() -> list[Any]:
+def _readme_section(heading: str) -> str:
+    """The text under a ``## heading`` up to the next heading of that level."""
     text = README.read_text(encoding="utf-8")
-    blocks = re.findall(r"^```yaml\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+    # Fenced blocks may hold lines starting with "#" (YAML comments); skip over them.
+    parts = re.split(r"^(```.*?^```)$", text, flags=re.MULTILINE | re.DOTALL)
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for index, part in enumerate(parts):
+        if index % 2:  # a fenced block
+            if current is not None:
+                current.append(part)
+            continue
+        for chunk in re.split(r"^(## .*)$", part, flags=re.MULTILINE):
+            if chunk.startswith("## "):
+                current = sections.setdefault(chunk.strip(), [])
+            elif current is not None:
+                current.append(chunk)
+    assert f"## {heading}" in sections, f"README has no '## {heading}' section"
+    return "".join(sections[f"## {heading}"])
+
+
+def _yaml_blocks(section: str) -> list[Any]:
+    blocks = re.findall(r"^```yaml\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
     return [yaml.safe_load(block) for block in blocks]
 
 
 def _workflow() -> dict[Any, Any]:
-    (workflow,) = [b for b in _readme_yaml_blocks() if isinstance(b, dict) and "jobs" in b]
+    (workflow,) = _yaml_blocks(_readme_section("Use in CI"))
     return workflow
 
 
@@ -125,10 +145,11 @@ def _seedlint_runs() -> list[list[str]]:
     return [argv for argv in runs if argv[0] == "seedlint"]
 
 
-def test_readme_has_exactly_the_two_sections() -> None:
-    prose = re.sub(r"^```.*?^```$", "", README.read_text(encoding="utf-8"), flags=re.M | re.S)
-    headings = re.findall(r"^#+ .*$", prose, flags=re.MULTILINE)
-    assert headings == ["## Use in CI", "## Use with pre-commit"]
+def test_readme_sections_hold_one_recipe_each() -> None:
+    for heading in ("Use in CI", "Use with pre-commit"):
+        section = _readme_section(heading)
+        assert len(_yaml_blocks(section)) == 1, heading
+        assert "\n# " not in re.sub(r"```.*?```", "", section, flags=re.S), heading
 
 
 def test_ci_recipe_shape() -> None:
@@ -195,7 +216,7 @@ def test_ci_recipe_commands_report_a_bad_seed(
 
 
 def test_pre_commit_recipe_names_the_offered_hooks(tmp_path: Path) -> None:
-    (config,) = [b for b in _readme_yaml_blocks() if isinstance(b, dict) and "repos" in b]
+    (config,) = _yaml_blocks(_readme_section("Use with pre-commit"))
     (repo,) = config["repos"]
     assert [hook["id"] for hook in repo["hooks"]] == list(_hooks())
     assert repo["rev"].startswith("v")
