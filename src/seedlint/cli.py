@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from seedlint import __version__
-from seedlint.config import Config, ConfigError, load_config
+from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config
 from seedlint.diagnostics import ExitCode, Severity
 from seedlint.discovery import DiscoveryError
 from seedlint.registry import all_rules, find_rule, unknown_selectors
-from seedlint.reporters import REPORTERS, ReportContext, use_color
+from seedlint.reporters import REPORTERS, ReportContext, report_statistics, use_color
+from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
 
 _COMMANDS = ("check", "rules", "rule")
 
@@ -79,6 +81,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
     )
+    check.add_argument(
+        "--output-format",
+        choices=OUTPUT_FORMATS,
+        help="text (default), json, sarif, github (workflow annotations) or junit (XML)",
+    )
+    check.add_argument(
+        "--output-file",
+        type=Path,
+        metavar="PATH",
+        help="write the report to PATH (atomically) instead of standard output",
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="after the report, count the findings per rule"
+    )
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings (usage errors still exit 2)",
+    )
 
     commands.add_parser("rules", help="list every rule with its code, severity and explanation")
     rule = commands.add_parser("rule", help="show the documentation of one rule")
@@ -102,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rule":
             return _show_rule(args.code)
         return _check(args)
-    except (ConfigError, DiscoveryError) as error:
+    except (ConfigError, DiscoveryError, OutputPathError) as error:
         print(f"seedlint: error: {error}", file=sys.stderr)
         return ExitCode.USAGE
     except BrokenPipeError:
@@ -145,6 +166,8 @@ def _check(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, args.paths)
     config = _apply_cli(config, args)
+    if args.output_file is not None:
+        check_output_path(args.output_file)
     if args.fix or args.diff:
         changed = _fix(args, config)
         if args.diff:
@@ -153,11 +176,32 @@ def _check(args: argparse.Namespace) -> int:
         result = lint_paths(args.paths, config)
     except SchemaError as error:
         raise ConfigError(str(error)) from error
-    stream = sys.stdout
+    to_file = args.output_file is not None
+    root_uri = config.root.resolve().as_uri()
     context = ReportContext(
-        files_checked=result.files_checked, quiet=args.quiet, color=use_color(stream, args.color)
+        files_checked=result.files_checked,
+        quiet=args.quiet,
+        color=not to_file and use_color(sys.stdout, args.color),
+        checked_paths=tuple(result.checked_paths),
+        rules=all_rules(),
+        strict=config.strict,
+        root_uri=root_uri if root_uri.endswith("/") else root_uri + "/",
     )
-    REPORTERS["text"](result.diagnostics, context, stream)
+    reporter = REPORTERS[config.output_format]
+    if to_file:
+        buffer = io.StringIO()
+        reporter(result.diagnostics, context, buffer)
+        write_atomically(args.output_file, buffer.getvalue())
+    else:
+        reporter(result.diagnostics, context, sys.stdout)
+    if args.statistics:
+        # A machine format on stdout must stay parseable: its statistics go to stderr.
+        machine_on_stdout = not to_file and config.output_format != "text"
+        report_statistics(
+            result.diagnostics, context, sys.stderr if machine_on_stdout else sys.stdout
+        )
+    if args.exit_zero:
+        return ExitCode.OK
     failing = {Severity.ERROR, Severity.WARNING} if config.strict else {Severity.ERROR}
     if any(d.severity in failing for d in result.diagnostics):
         return ExitCode.FINDINGS
@@ -203,4 +247,5 @@ def _apply_cli(config: Config, args: argparse.Namespace) -> Config:
         strict=args.strict,
         max_file_size=args.max_file_size,
         jobs=args.jobs,
+        output_format=args.output_format,
     )

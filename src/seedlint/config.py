@@ -21,6 +21,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 CONFIG_FILE = "seedlint.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_MAX_FILE_SIZE = 1 << 20
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
+"""The ``output-format`` values; ``seedlint.reporters.REPORTERS`` has one reporter for each."""
 
 
 class ConfigError(Exception):
@@ -76,6 +78,8 @@ class Config:
     """D004: dates before January 1 of this year are reported as absurdly old."""
     project_index: bool = True
     """C010: compare webUrls against every seed under the root, using the on-disk index."""
+    output_format: str = "text"
+    """One of :data:`OUTPUT_FORMATS`."""
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given fields replaced; None values are left alone."""
@@ -118,6 +122,12 @@ def _path(key: str, value: Any) -> Path:
     return Path(_string(key, value))
 
 
+def _output_format(key: str, value: Any) -> str:
+    if value not in OUTPUT_FORMATS:
+        raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
+    return str(value)
+
+
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f'{key}: expected a table of glob = ["CODE", ...], got {value!r}')
@@ -152,6 +162,7 @@ _PARSERS: dict[str, _Parser] = {
     "future-tolerance-days": _positive_int,
     "oldest-year": _positive_int,
     "project-index": _boolean,
+    "output-format": _output_format,
 }
 _PATH_OPTIONS = ("schema", "probe_ca_bundle", "cache_dir")
 

@@ -71,6 +71,8 @@ class LintResult:
     """One line about the probe run (URLs, requests, cache hits), when there was one."""
     index_stats: dict[str, int] = field(default_factory=dict)
     """Project index lookups of the cross-file pass: ``hits`` and ``misses`` (files read)."""
+    checked_paths: list[str] = field(default_factory=list)
+    """Display path of every checked file, clean or not, in the order they were checked."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,8 @@ def lint_paths(
             diagnostics.extend(_filter(found, report.path, config, report.suppressions))
     diagnostics.sort()
     files_with_findings = len({d.path for d in diagnostics})
-    return LintResult(diagnostics, len(files), files_with_findings, summary, stats)
+    checked = [display_path(file, config.root) for file in files]
+    return LintResult(diagnostics, len(files), files_with_findings, summary, stats, checked)
 
 
 def _lint_files(

@@ -1,0 +1,68 @@
+"""What every reporter shares: the run context, the Reporter protocol and small helpers."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TextIO
+
+from seedlint import __version__
+from seedlint.diagnostics import Diagnostic, Severity
+from seedlint.registry import Rule
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Facts about the run that some formats show besides the findings."""
+
+    files_checked: int
+    quiet: bool = False
+    color: bool = False
+    checked_paths: tuple[str, ...] = ()
+    """Display paths of every checked file, clean or not (JUnit makes each a test case)."""
+    rules: tuple[Rule, ...] = ()
+    """The rule catalogue (SARIF lists it; names come from it). Empty: names unknown."""
+    strict: bool = False
+    """Warnings fail the run, so JUnit reports them as failures too."""
+    tool_version: str = __version__
+    root_uri: str | None = None
+    """``file://`` URI of the folder relative paths start from (SARIF ``%SRCROOT%``)."""
+    rules_by_code: Mapping[str, Rule] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rules_by_code", {rule.code: rule for rule in self.rules})
+
+    def rule_name(self, code: str) -> str | None:
+        """The kebab-case name of ``code``, if the catalogue knows it."""
+        rule = self.rules_by_code.get(code)
+        return rule.name if rule else None
+
+
+class Reporter(Protocol):
+    """Writes a run's findings to a stream."""
+
+    def __call__(
+        self, diagnostics: Sequence[Diagnostic], context: ReportContext, stream: TextIO
+    ) -> None: ...
+
+
+def use_color(stream: TextIO, choice: str = "auto") -> bool:
+    """Colour only on a terminal, never with NO_COLOR set; ``always``/``never`` override."""
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def severity_counts(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
+    """``(errors, warnings)``."""
+    counts = Counter(d.severity for d in diagnostics)
+    return counts[Severity.ERROR], counts[Severity.WARNING]
+
+
+def fails_run(diagnostic: Diagnostic, context: ReportContext) -> bool:
+    """Whether this finding makes the run fail: errors always, warnings under ``--strict``."""
+    return diagnostic.severity is Severity.ERROR or context.strict
