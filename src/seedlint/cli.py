@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from seedlint import __version__
 from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config
@@ -15,6 +16,9 @@ from seedlint.discovery import DiscoveryError
 from seedlint.registry import all_rules, find_rule, unknown_selectors
 from seedlint.reporters import REPORTERS, ReportContext, report_statistics, use_color
 from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
+
+if TYPE_CHECKING:
+    from seedlint.probe import ProgressSnapshot
 
 _COMMANDS = ("check", "rules", "rule")
 
@@ -70,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="colour the output (default: on a terminal, unless NO_COLOR is set)",
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
+    _add_probe_arguments(check)
     check.add_argument(
         "--fix", action="store_true", help="apply safe fixes, then report what is left"
     )
@@ -105,6 +110,65 @@ def build_parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="show the documentation of one rule")
     rule.add_argument("code", help="a rule code such as S001, or its name")
     return parser
+
+
+def _add_probe_arguments(check: argparse.ArgumentParser) -> None:
+    probe = check.add_argument_group("online checks (off by default)")
+    probe.add_argument(
+        "--probe", action="store_true", default=None, help="check links and images over HTTP"
+    )
+    probe.add_argument(
+        "--probe-links", action="store_true", default=None, help="check only that links answer"
+    )
+    probe.add_argument(
+        "--probe-images", action="store_true", default=None, help="check only image sizes"
+    )
+    probe.add_argument(
+        "--probe-concurrency", type=int, metavar="N", help="requests in flight at once (default 32)"
+    )
+    probe.add_argument(
+        "--probe-per-host", type=int, metavar="N", help="requests in flight per host (default 4)"
+    )
+    probe.add_argument(
+        "--probe-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time one URL may take in all (default 20)",
+    )
+    probe.add_argument(
+        "--allow-private",
+        action="store_true",
+        default=None,
+        help="let probes reach private, loopback and link-local addresses and any port (unsafe on untrusted seeds)",
+    )
+    probe.add_argument(
+        "--allow",
+        action="append",
+        metavar="HOST|CIDR",
+        help="let probes reach this host (name, name:port, ip:port) or network despite the address guard",
+    )
+    probe.add_argument(
+        "--ca-bundle",
+        type=Path,
+        metavar="PEM",
+        help="trust these certificate authorities instead of the system's",
+    )
+    probe.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="where results are cached (default ~/.cache/seedlint)",
+    )
+    probe.add_argument(
+        "--no-cache",
+        action="store_false",
+        dest="cache",
+        default=None,
+        help="neither read nor write cached results",
+    )
+    probe.add_argument(
+        "--refresh", action="store_true", default=None, help="probe again even what is cached"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,10 +236,26 @@ def _check(args: argparse.Namespace) -> int:
         changed = _fix(args, config)
         if args.diff:
             return ExitCode.FINDINGS if changed else ExitCode.OK
+    progress = _progress_line(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
     try:
-        result = lint_paths(args.paths, config)
+        result = lint_paths(args.paths, config, progress=progress)
     except SchemaError as error:
         raise ConfigError(str(error)) from error
+    finally:
+        if progress is not None:
+            sys.stderr.write("\r\x1b[K")
+    if args.fix and any(d.fix is not None for d in result.diagnostics):
+        from seedlint.fix import fix_reported
+
+        outcomes, fixed = fix_reported(result.diagnostics, config, unsafe=args.unsafe_fixes)
+        result.diagnostics = [d for d in result.diagnostics if d not in fixed]
+        if outcomes and not args.quiet:
+            print(
+                f"Fixed {len(fixed)} image size{'s' if len(fixed) != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.",
+                file=sys.stderr,
+            )
+    if result.probe_summary and not args.quiet:
+        print(result.probe_summary, file=sys.stderr)
     to_file = args.output_file is not None
     root_uri = config.root.resolve().as_uri()
     context = ReportContext(
@@ -248,4 +328,34 @@ def _apply_cli(config: Config, args: argparse.Namespace) -> Config:
         max_file_size=args.max_file_size,
         jobs=args.jobs,
         output_format=args.output_format,
+        probe_links=True if args.probe or args.probe_links else None,
+        probe_images=True if args.probe or args.probe_images else None,
+        probe_concurrency=_at_least_one("--probe-concurrency", args.probe_concurrency),
+        probe_per_host=_at_least_one("--probe-per-host", args.probe_per_host),
+        probe_timeout=_at_least_one("--probe-timeout", args.probe_timeout),
+        allow_private=args.allow_private,
+        probe_allow=(*config.probe_allow, *args.allow) if args.allow else None,
+        probe_ca_bundle=args.ca_bundle,
+        cache_dir=args.cache_dir,
+        cache=args.cache,
+        refresh=args.refresh,
     )
+
+
+def _at_least_one(flag: str, value: float | None) -> float | None:
+    if value is not None and value <= 0:
+        raise ConfigError(f"{flag} must be greater than 0")
+    return value
+
+
+def _progress_line(stream: TextIO) -> Callable[[ProgressSnapshot], None]:
+    """Draw ``probing 120/1000 URLs, 3 failed, 45/s`` in place on a terminal."""
+
+    def draw(snapshot: ProgressSnapshot) -> None:
+        stream.write(
+            f"\r\x1b[Kprobing {snapshot.done}/{snapshot.total} URLs, "
+            f"{snapshot.failures} failed, {snapshot.rate:.0f}/s"
+        )
+        stream.flush()
+
+    return draw

@@ -159,3 +159,36 @@ def unified_diff(outcome: FixOutcome, shown: str) -> str:
         tofile=f"b/{shown}",
     )
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+
+
+def fix_reported(
+    diagnostics: Sequence[Diagnostic], config: Config, *, unsafe: bool = False
+) -> tuple[list[FixOutcome], set[Diagnostic]]:
+    """Apply the fixes carried by findings of a finished run (the online ones: image sizes).
+
+    Their edits were computed from the text this run read; a file whose text
+    no longer decodes the same way is left alone. Returns the outcomes and the
+    findings whose fix was written.
+    """
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.fix is not None and (diagnostic.fix.safe or unsafe):
+            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    outcomes: list[FixOutcome] = []
+    fixed: set[Diagnostic] = set()
+    for shown, found in by_path.items():
+        file = Path(shown) if Path(shown).is_absolute() else config.root / shown
+        try:
+            raw = file.read_bytes()
+            text = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        has_bom = text.startswith(_BOM)
+        body = text[1:] if has_bom else text
+        after, count = apply_fixes(body, applicable(found, unsafe=unsafe))
+        if count != len(found):
+            continue  # overlapping edits mean the file is not what was linted: leave it
+        write_atomically(file, ((_BOM if has_bom else "") + after).encode("utf-8"))
+        outcomes.append(FixOutcome(file, body, after, count))
+        fixed.update(found)
+    return outcomes, fixed
