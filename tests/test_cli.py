@@ -149,3 +149,12 @@ def test_check_does_not_import_httpx() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "False"
+
+
+def test_rules_reference_in_docs_is_current(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/rules.md is generated; regenerate with `seedlint rules --format markdown > docs/rules.md`."""
+    assert main(["rules", "--format", "markdown"]) == ExitCode.OK
+    generated = capsys.readouterr().out
+    assert (PROJECT / "docs" / "rules.md").read_text(encoding="utf-8") == generated
+    for rule in all_rules():
+        assert f"### {rule.code} `{rule.name}`" in generated

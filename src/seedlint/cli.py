@@ -106,7 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 even when there are findings (usage errors still exit 2)",
     )
 
-    commands.add_parser("rules", help="list every rule with its code, severity and explanation")
+    rules = commands.add_parser(
+        "rules", help="list every rule with its code, severity and explanation"
+    )
+    rules.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="markdown prints the full reference (docs/rules.md is generated this way)",
+    )
     rule = commands.add_parser("rule", help="show the documentation of one rule")
     rule.add_argument("code", help="a rule code such as S001, or its name")
     return parser
@@ -183,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OK if exit_.code == 0 else ExitCode.USAGE
     try:
         if args.command == "rules":
-            return _list_rules()
+            return _list_rules(args.format)
         if args.command == "rule":
             return _show_rule(args.code)
         return _check(args)
@@ -203,7 +211,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
 
 
-def _list_rules() -> int:
+def _list_rules(output_format: str = "text") -> int:
+    if output_format == "markdown":
+        from seedlint.registry import rules_reference
+
+        print(rules_reference(), end="")
+        return ExitCode.OK
     for rule in all_rules():
         flags = (
             rule.severity.value
