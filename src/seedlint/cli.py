@@ -218,12 +218,7 @@ def _list_rules(output_format: str = "text") -> int:
         print(rules_reference(), end="")
         return ExitCode.OK
     for rule in all_rules():
-        flags = (
-            rule.severity.value
-            + (", fixable" if rule.fixable else "")
-            + (", online" if rule.online else "")
-        )
-        print(f"{rule.code}  {rule.name:<28} [{flags}]")
+        print(f"{rule.code}  {rule.name:<28} [{rule.flags}]")
         print(f"      {rule.summary}")
     return ExitCode.OK
 

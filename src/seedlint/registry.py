@@ -54,24 +54,43 @@ class Rule:
         )
 
     @property
+    def flags(self) -> str:
+        """``error``, ``warning, fixable``, ``error, online`` ..."""
+        return ", ".join(
+            [
+                self.severity.value,
+                *(["fixable"] if self.fixable else []),
+                *(["online"] if self.online else []),
+            ]
+        )
+
+    @property
     def documentation(self) -> str:
         """The full text shown by ``seedlint rule CODE``."""
-        flags = [self.severity.value]
-        if self.fixable:
-            flags.append("fixable")
-        if self.online:
-            flags.append("online (needs --probe)")
         body = textwrap.dedent(self.explanation).strip()
-        return f"{self.code} {self.name} ({', '.join(flags)})\n\n{self.summary}\n\n{body}\n"
+        return f"{self.code} {self.name} ({self.flags})\n\n{self.summary}\n\n{body}\n"
+
+
+_GROUPS = {
+    "S": "Structure: bytes, front matter and YAML",
+    "E": "Schema",
+    "D": "Dates",
+    "U": "URLs",
+    "C": "Consistency of values",
+    "L": "Links (online, `--probe`)",
+    "I": "Images (online, `--probe`)",
+}
+"""Rule groups by code letter, in the order rules are listed."""
 
 
 def all_rules() -> tuple[Rule, ...]:
-    """Every rule, in code order. The list of modules is explicit on purpose."""
+    """Every rule, by group (S, E, D, U, C, L, I) then code. The list of modules is explicit on purpose."""
     from seedlint.rules import consistency, dates, images, links, schema, structure, urls
 
     modules: Sequence[Any] = (structure, schema, dates, urls, consistency, links, images)
     rules = [rule for module in modules for rule in module.RULES]
-    return tuple(sorted(rules, key=lambda rule: rule.code))
+    order = list(_GROUPS)
+    return tuple(sorted(rules, key=lambda rule: (order.index(rule.code[0]), rule.code)))
 
 
 def find_rule(code_or_name: str) -> Rule | None:
@@ -114,17 +133,6 @@ class RuleSelection:
         )
 
 
-_GROUPS = {
-    "S": "Structure: bytes, front matter and YAML",
-    "E": "Schema",
-    "D": "Dates",
-    "U": "URLs",
-    "C": "Consistency of values",
-    "L": "Links (online, `--probe`)",
-    "I": "Images (online, `--probe`)",
-}
-
-
 def rules_reference() -> str:
     """The Markdown rules reference, generated from the rules themselves (docs/rules.md)."""
     lines = [
@@ -134,25 +142,16 @@ def rules_reference() -> str:
         "A test fails when this file is stale.",
     ]
     group = ""
-    order = list(_GROUPS)
-    rules = sorted(
-        all_rules(), key=lambda r: (order.index(r.code[0]) if r.code[0] in order else 99, r.code)
-    )
-    for rule in rules:
+    for rule in all_rules():
         if rule.code[0] != group:
             group = rule.code[0]
-            lines += ["", f"## {_GROUPS.get(group, group)}"]
-        flags = [rule.severity.value]
-        if rule.fixable:
-            flags.append("fixable")
-        if rule.online:
-            flags.append("online")
+            lines += ["", f"## {_GROUPS[group]}"]
         body = textwrap.dedent(rule.explanation).strip()
         lines += [
             "",
             f"### {rule.code} `{rule.name}`",
             "",
-            f"*{', '.join(flags)}* — {rule.summary}",
+            f"*{rule.flags}* — {rule.summary}",
             "",
             body,
         ]
