@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from seedlint import cross_file
+from seedlint.config import CACHE_FILE_NAME as DATABASE_NAME
 from seedlint.config import Config
 from seedlint.linter import lint_paths
-from seedlint.project_index import DATABASE_NAME, FileStamp, ProjectIndex, WebUrlFact
+from seedlint.project_index import NAMESPACE, FileStamp, ProjectIndex, WebUrlFact
 from tests.conftest import CASES, FIXED_NOW
 
 SEED = (CASES / "valid" / "minimal.txt").read_text(encoding="utf-8")
@@ -96,7 +97,8 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     assert len(result.diagnostics) == 2
     assert any(p.name.startswith(f"{DATABASE_NAME}.corrupt-") for p in cache.iterdir())
     with sqlite3.connect(cache / DATABASE_NAME) as db:
-        assert db.execute("SELECT count(*) FROM project_index_files").fetchone()[0] == 2
+        count = db.execute("SELECT count(*) FROM entries WHERE namespace = ?", (NAMESPACE,))
+        assert count.fetchone()[0] == 2
 
 
 def test_index_is_shared_by_concurrent_connections(tmp_path: Path) -> None:
@@ -107,8 +109,8 @@ def test_index_is_shared_by_concurrent_connections(tmp_path: Path) -> None:
     with ProjectIndex.open(tmp_path) as one, ProjectIndex.open(tmp_path) as two:
         one.store([(file, stamp, WebUrlFact("https://a.example/", 7, 9))])
         assert two.lookup(file, stamp) == WebUrlFact("https://a.example/", 7, 9)
-        mode = two._db.execute("PRAGMA journal_mode").fetchone()[0]
-    assert mode == "wal"
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_project_index_can_be_turned_off(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ are errors (exit 2), so a typo never silently turns a check off.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -21,6 +22,17 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 CONFIG_FILE = "seedlint.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_MAX_FILE_SIZE = 1 << 20
+CACHE_FILE_NAME = "seedlint.sqlite3"
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/seedlint``, else ``~/.cache/seedlint``."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    # XDG says a relative value must be ignored, not resolved against the cwd.
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "seedlint"
+
+
 OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
 """The ``output-format`` values; ``seedlint.reporters.REPORTERS`` has one reporter for each."""
 

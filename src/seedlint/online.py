@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from seedlint import formats
+from seedlint.config import CACHE_FILE_NAME
 from seedlint.diagnostics import Diagnostic, Edit, Fix
 from seedlint.document import JsonPath, SeedDocument, Span
 from seedlint.rules import images as image_rules
@@ -191,7 +192,7 @@ def probe_settings(config: Config) -> ProbeSettings:
         allowed_hosts=hosts,
         allowed_networks=networks,
         use_cache=config.cache,
-        cache_path=config.cache_dir / "probe.sqlite3" if config.cache_dir else None,
+        cache_path=config.cache_dir / CACHE_FILE_NAME if config.cache_dir else None,
         cache_ttl_seconds=config.cache_ttl_hours * 3600,
         refresh=config.refresh,
         verify=str(config.probe_ca_bundle) if config.probe_ca_bundle else True,

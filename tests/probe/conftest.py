@@ -118,4 +118,4 @@ def probe_run() -> Callable[..., ProbeReport]:
 
 @pytest.fixture
 def cache_file(tmp_path: Path) -> Path:
-    return tmp_path / "cache" / "probe.sqlite3"
+    return tmp_path / "cache" / "seedlint.sqlite3"

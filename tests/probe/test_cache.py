@@ -8,7 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from seedlint.probe import ImageOutcome, LinkOutcome, ProbeCache
+from seedlint.cache import ResultCache
+from seedlint.probe import ImageOutcome, LinkOutcome
 
 from .imagedata import png
 from .servers import file, ok, status
@@ -26,7 +27,7 @@ class Clock:
 
 def test_json_values(cache_file):
     clock = Clock()
-    with ProbeCache(cache_file, clock=clock) as cache:
+    with ResultCache(cache_file, clock=clock) as cache:
         cache.put_json("index", "k", {"a": [1, 2]}, ttl=10)
         cache.put_json("index", "forever", "x", ttl=None)
         assert cache.get_json("index", "k") == {"a": [1, 2]}
@@ -62,7 +63,7 @@ def test_ttl_expiry(http_server, local_settings, probe_run, cache_file):
     url = http_server.route("/ok", ok())
     clock = Clock()
     settings = local_settings(cache_ttl_seconds=60)
-    with ProbeCache(cache_file, clock=clock) as cache:
+    with ResultCache(cache_file, clock=clock) as cache:
         probe_run([url], settings=settings, cache=cache)
         clock.now += 59
         probe_run([url], settings=settings, cache=cache)
@@ -94,10 +95,11 @@ WORKER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from seedlint.probe import ProbeCache
+
+    from seedlint.cache import ResultCache
 
     path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    with ProbeCache(path) as cache:
+    with ResultCache(path) as cache:
         for i in range(count):
             cache.put_json("shared", f"{name}-{i}", {"i": i}, ttl=3600)
             cache.get_json("shared", f"other-{i}")
@@ -123,7 +125,7 @@ def test_several_processes_share_one_file(cache_file):
         out, err = worker.communicate(timeout=60)
         assert worker.returncode == 0, err
         assert out.strip() == "done"
-    with ProbeCache(cache_file) as cache:
+    with ResultCache(cache_file) as cache:
         for name in ("a", "b", "c"):
             assert cache.get_json("shared", f"{name}-299") == {"i": 299}
 
@@ -131,7 +133,7 @@ def test_several_processes_share_one_file(cache_file):
 def test_garbage_file_is_set_aside_and_rebuilt(cache_file):
     cache_file.parent.mkdir(parents=True)
     cache_file.write_bytes(b"this is not a database at all" * 100)
-    with ProbeCache(cache_file) as cache:
+    with ResultCache(cache_file) as cache:
         assert cache.enabled
         assert any("moved aside" in w for w in cache.warnings)
         cache.put_json("n", "k", 1, ttl=None)
@@ -142,7 +144,7 @@ def test_garbage_file_is_set_aside_and_rebuilt(cache_file):
 
 
 def test_truncated_file_is_set_aside_and_rebuilt(cache_file):
-    with ProbeCache(cache_file) as cache:
+    with ResultCache(cache_file) as cache:
         for i in range(2000):
             cache.put_json("n", f"k{i}", "v" * 100, ttl=None)
     # Fold the WAL into the main file, then cut it in half.
@@ -153,7 +155,7 @@ def test_truncated_file_is_set_aside_and_rebuilt(cache_file):
     conn.close()
     data = cache_file.read_bytes()
     cache_file.write_bytes(data[: len(data) // 2])
-    with ProbeCache(cache_file) as cache:
+    with ResultCache(cache_file) as cache:
         assert cache.enabled
         assert any("corrupt" in w for w in cache.warnings)
         assert cache.get_json("n", "k1") is None

@@ -30,7 +30,6 @@ from .settings import ProbeSettings, default_cache_path
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from .cache import ProbeCache
 
 __all__ = [
     "ImageOutcome",
@@ -38,7 +37,6 @@ __all__ = [
     "LinkOutcome",
     "LinkResult",
     "MeasuredSize",
-    "ProbeCache",
     "ProbeReport",
     "ProbeSettings",
     "ProgressSnapshot",
@@ -72,12 +70,3 @@ def run_probe(
     from .engine import run_probe as _run_probe
 
     return _run_probe(links, images, settings, progress, **kwargs)
-
-
-def __getattr__(name: str) -> Any:
-    # ProbeCache pulls in sqlite3: load it only when asked for.
-    if name == "ProbeCache":
-        from .cache import ProbeCache
-
-        return ProbeCache
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from seedlint.cache import ResultCache
+
 from ._http import GuardedBackend, Session, build_client
-from .cache import ProbeCache
 from .fetch_image import probe_image
 from .guard import GuardPolicy, Resolver, system_resolver
 from .links import probe_link
@@ -62,7 +63,7 @@ class _Progress:
 class _CacheAccess:
     """Runs the (synchronous, thread-safe) cache on one worker thread, off the event loop."""
 
-    def __init__(self, cache: ProbeCache | None, settings: ProbeSettings) -> None:
+    def __init__(self, cache: ResultCache | None, settings: ProbeSettings) -> None:
         self.cache = cache
         self.settings = settings
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seedlint-cache")
@@ -74,7 +75,7 @@ class _CacheAccess:
         cache = self.cache
         if cache is None or self.settings.refresh:
             return None
-        namespace = ProbeCache.result_namespace(kind, self.settings.fingerprint(kind))
+        namespace = ResultCache.result_namespace(kind, self.settings.fingerprint(kind))
         value = await self._call(lambda: cache.get_json(namespace, url))
         return value if isinstance(value, dict) else None
 
@@ -82,7 +83,7 @@ class _CacheAccess:
         cache = self.cache
         if cache is None:
             return
-        namespace = ProbeCache.result_namespace(kind, self.settings.fingerprint(kind))
+        namespace = ResultCache.result_namespace(kind, self.settings.fingerprint(kind))
         ttl = self.settings.cache_ttl_seconds
         await self._call(lambda: cache.put_json(namespace, url, value, ttl))
 
@@ -101,13 +102,13 @@ async def probe(
     settings: ProbeSettings | None = None,
     progress: ProgressCallback | None = None,
     *,
-    cache: ProbeCache | None = None,
+    cache: ResultCache | None = None,
     size_reader: SizeReader | None = None,
     resolver: Resolver | None = None,
 ) -> ProbeReport:
     """Probe every distinct link and image URL once; see the package docstring.
 
-    ``cache``: an open ProbeCache to use (else one is opened from settings when
+    ``cache``: an open ResultCache to use (else one is opened from settings when
     ``use_cache``); ``size_reader``: the image parser (default
     ``imagesize.read_size``); ``resolver``: async (host, port) -> addresses
     (default: the OS resolver via getaddrinfo).
@@ -127,7 +128,7 @@ async def probe(
     own_cache = cache is None and settings.use_cache
     warnings_before = len(cache.warnings) if cache is not None else 0
     if own_cache:
-        cache = await asyncio.to_thread(ProbeCache, settings.resolved_cache_path())
+        cache = await asyncio.to_thread(ResultCache, settings.resolved_cache_path())
     store = _CacheAccess(cache, settings)
     report = ProbeReport()
     tracker = _Progress(len(link_urls) + len(image_urls), progress)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 
 DEFAULT_USER_AGENT = "seedlint-probe/0.1 (+link and image checker)"
 
 
 def default_cache_path() -> Path:
-    """``$XDG_CACHE_HOME/seedlint/probe.sqlite3``, else ``~/.cache/seedlint/probe.sqlite3``."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    # XDG says a relative value must be ignored, not resolved against the cwd.
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "seedlint" / "probe.sqlite3"
+    """The shared result cache file (see :func:`seedlint.config.default_cache_dir`)."""
+    return default_cache_dir() / CACHE_FILE_NAME
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int]) -> dict[str, Any
 
 def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict[str, Any]:
     """The whole SARIF log as plain data: one run, the full rule catalogue, every finding."""
-    rules = sorted(context.rules, key=lambda rule: rule.code)
+    rules = list(context.rules)  # registry order: by group, then code
     rule_index = {rule.code: index for index, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {

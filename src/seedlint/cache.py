@@ -1,4 +1,4 @@
-"""SQLite cache for probe results and small JSON values (stdlib only).
+"""The result cache: one SQLite file of small JSON values (stdlib only).
 
 Schema (one table, ``schema_version`` in ``PRAGMA user_version``)::
 
@@ -6,8 +6,9 @@ Schema (one table, ``schema_version`` in ``PRAGMA user_version``)::
             stored_at REAL, expires_at REAL NULL, PRIMARY KEY (namespace, key))
 
 Probe results live in namespaces ``probe:<kind>:<settings fingerprint>`` keyed
-by URL; anyone else (the linter's cross-file index) uses ``get_json`` /
-``put_json`` with a namespace of their own.
+by URL; the project index (C010) keeps one entry per seed file in
+``project-index:<version>``. Everything goes through ``get_json`` /
+``put_json`` / ``put_many``.
 
 Several processes may share the file: WAL journal, a busy timeout, one short
 transaction per call, and a bounded retry when SQLite still says "locked".
@@ -53,7 +54,7 @@ def _is_lock_error(exc: sqlite3.Error) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
-class ProbeCache:
+class ResultCache:
     """A cache file; methods are thread-safe (one connection behind a lock)."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
@@ -150,7 +151,7 @@ class ProbeCache:
                 self._conn.close()
                 self._conn = None
 
-    def __enter__(self) -> ProbeCache:
+    def __enter__(self) -> ResultCache:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -235,6 +236,25 @@ class ProbeCache:
                 "INSERT OR REPLACE INTO entries (namespace, key, value, stored_at, expires_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (namespace, key, blob, now, expires),
+            ),
+            write=True,
+        )
+
+    def put_many(self, namespace: str, items: list[tuple[str, Any]], ttl: float | None) -> None:
+        """Store several values in one transaction (one lock wait, not one per value)."""
+        if not items:
+            return
+        now = self.clock()
+        expires = None if ttl is None else now + ttl
+        rows = [
+            (namespace, key, json.dumps(value, sort_keys=True, separators=(",", ":")), now, expires)
+            for key, value in items
+        ]
+        self._run(
+            lambda c: c.executemany(
+                "INSERT OR REPLACE INTO entries (namespace, key, value, stored_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                rows,
             ),
             write=True,
         )
