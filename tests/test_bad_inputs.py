@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedlint import lint_text
 from seedlint.cli import main
@@ -139,3 +141,57 @@ def test_fifo_and_symlink_loops_are_skipped(tmp_path: Path, real_seed_text: str)
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     result = lint_paths([tmp_path], Config(root=tmp_path))
     assert result.files_checked == 1 and result.diagnostics == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2048))
+def test_arbitrary_bytes_never_raise(data: bytes) -> None:
+    for finding in lint_text(data):
+        assert finding.line >= 1 and finding.column >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_arbitrary_front_matter_never_raises(body: str) -> None:
+    for finding in lint_text(f"---\n{body}\n---\n"):
+        assert finding.line >= 1 and finding.column >= 1
+
+
+_YAMLISH = st.sampled_from(
+    [
+        "title",
+        "webUrl",
+        "images",
+        "related",
+        ":",
+        " ",
+        "\n",
+        "- ",
+        "  ",
+        "[",
+        "]",
+        "{",
+        "}",
+        "&a ",
+        "*a",
+        "!!str ",
+        '"',
+        "'",
+        "#",
+        "|",
+        ">",
+        "?",
+        ",",
+        "1",
+        "no",
+        "2020-13-01T00:00:00Z",
+        "https://x.example/",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_YAMLISH, max_size=60).map("".join))
+def test_yaml_shaped_noise_never_raises(body: str) -> None:
+    for finding in lint_text(f"---\n{body}\n---\n"):
+        assert finding.line >= 1 and finding.column >= 1
