@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -97,18 +98,23 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     assert len(result.diagnostics) == 2
     assert any(p.name.startswith(f"{DATABASE_NAME}.corrupt-") for p in cache.iterdir())
     with sqlite3.connect(cache / DATABASE_NAME) as db:
-        count = db.execute("SELECT count(*) FROM entries WHERE namespace = ?", (NAMESPACE,))
-        assert count.fetchone()[0] == 2
+        row = db.execute("SELECT value FROM entries WHERE namespace = ?", (NAMESPACE,)).fetchone()
+        assert sorted(json.loads(row[0])) == ["seeds/000.txt", "seeds/001.txt"]
 
 
-def test_index_is_shared_by_concurrent_connections(tmp_path: Path) -> None:
+def test_index_is_shared_between_processes_and_written_only_when_changed(tmp_path: Path) -> None:
     file = tmp_path / "x.txt"
     file.write_text("x")
     stamp = FileStamp.of(file)
     assert stamp is not None
-    with ProjectIndex.open(tmp_path) as one, ProjectIndex.open(tmp_path) as two:
-        one.store([(file, stamp, WebUrlFact("https://a.example/", 7, 9))])
-        assert two.lookup(file, stamp) == WebUrlFact("https://a.example/", 7, 9)
+    fact = WebUrlFact("https://a.example/", 7, 9, key="https://a.example/")
+    with ProjectIndex.open(tmp_path, tmp_path) as one:
+        one.store("x.txt", stamp, fact)
+    with ProjectIndex.open(tmp_path, tmp_path) as two:
+        assert two.lookup("x.txt", stamp) == fact
+        two.store("x.txt", stamp, fact)
+        assert not two._changed  # the same fact again: nothing to write
+        assert two.lookup("x.txt", FileStamp(stamp.size + 1, stamp.mtime_ns)) is None
     with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.discovery import discover, display_path
+from seedlint.discovery import display_path, walk
 from seedlint.document import SeedDocument, read_seed_file
 from seedlint.formats import url_key, url_problem
 from seedlint.project_index import FileStamp, ProjectIndex, WebUrlFact
@@ -35,13 +35,7 @@ def web_url_fact(document: SeedDocument | None) -> WebUrlFact:
     if "seedlint" in document.text:
         probe = DUPLICATE_WEB_URL.at(document.path, span.line, span.column, "")
         silenced = parse_suppressions(document.text).silences(probe)
-    return WebUrlFact(url, span.line, span.column, silenced)
-
-
-def project_files(config: Config) -> list[Path]:
-    """Every seed under the project root, as ``seedlint check`` without paths finds them."""
-    folders = [config.root / p for p in config.paths]
-    return discover([f for f in folders if f.exists()], config)
+    return WebUrlFact(url, span.line, span.column, silenced, url_key(url))
 
 
 def duplicate_web_urls(
@@ -51,56 +45,57 @@ def duplicate_web_urls(
     stats: IndexStats | None = None,
 ) -> list[Diagnostic]:
     """C010 for every linted file whose webUrl another seed also has, at both places."""
-    facts: dict[Path, WebUrlFact] = {file.resolve(): fact for file, fact in linted.items()}
-    linted_paths = set(facts)
     root = config.root.resolve()
+    # Keyed by the path as shown (root-relative inside the project), so the
+    # project's files and the linted ones meet without resolving every path.
+    facts: dict[str, WebUrlFact] = {display_path(f, root): fact for f, fact in linted.items()}
+    linted_paths = set(facts)
     # Files from outside the project are compared among themselves only: the
     # project's seeds are not theirs.
-    if config.project_index and any(path.is_relative_to(root) for path in linted_paths):
-        with ProjectIndex.open(config.cache_dir) as index:
-            _add_project_facts(index, facts, config, linted_paths)
+    inside = any(not Path(shown).is_absolute() for shown in linted_paths)
+    if config.project_index and inside:
+        with ProjectIndex.open(root, config.cache_dir) as index:
+            _add_project_facts(index, facts, config, root)
             if stats is not None:
                 stats.update(hits=index.hits, misses=index.misses)
-    by_url: dict[str, list[Path]] = {}
-    for file, fact in facts.items():
-        if fact.url is not None:
-            by_url.setdefault(url_key(fact.url), []).append(file)
+    by_url: dict[str, list[str]] = {}
+    for shown, fact in facts.items():
+        if fact.key is not None:
+            by_url.setdefault(fact.key, []).append(shown)
     diagnostics: list[Diagnostic] = []
     for files in by_url.values():
         if len(files) < 2 or not linted_paths.intersection(files):
             continue  # only report groups the linted files take part in
         files.sort()
-        for file in files:
-            fact = facts[file]
-            shown = display_path(file, config.root)
+        for shown in files:
+            fact = facts[shown]
             if fact.silenced or not enabled(shown):
                 continue
-            others = [
-                f"{display_path(o, config.root)}:{facts[o].line}:{facts[o].column}"
-                for o in files
-                if o != file
-            ]
+            others = [f"{o}:{facts[o].line}:{facts[o].column}" for o in files if o != shown]
             message = f'webUrl "{fact.url}" is also the webUrl of {", ".join(others)}'
             diagnostics.append(DUPLICATE_WEB_URL.at(shown, fact.line, fact.column, message))
     return diagnostics
 
 
 def _add_project_facts(
-    index: ProjectIndex, facts: dict[Path, WebUrlFact], config: Config, linted: set[Path]
+    index: ProjectIndex, facts: dict[str, WebUrlFact], config: Config, root: Path
 ) -> None:
-    fresh: list[tuple[Path, FileStamp, WebUrlFact]] = []
-    for file in project_files(config):
-        path = file.resolve()
-        stamp = FileStamp.of(path)
-        if stamp is None:
+    """Add the fact of every seed under the root, from the index or by reading the file."""
+    for folder in config.paths:
+        start = root / folder
+        if not start.is_dir():
             continue
-        if path in linted:
-            fresh.append((path, stamp, facts[path]))  # keep the index warm for other processes
-            continue
-        fact = index.lookup(path, stamp)
-        if fact is None:
-            shown = display_path(path, config.root)
-            fact = web_url_fact(read_seed_file(path, shown, config.max_file_size).document)
-            fresh.append((path, stamp, fact))
-        facts[path] = fact
-    index.store(fresh)
+        for entry in walk(start, config):
+            shown = Path(entry.path).relative_to(root).as_posix()
+            stamp = FileStamp.of(entry)
+            if stamp is None:
+                continue
+            if shown in facts:
+                index.store(shown, stamp, facts[shown])  # keep the index warm for other processes
+                continue
+            fact = index.lookup(shown, stamp)
+            if fact is None:
+                document = read_seed_file(Path(entry.path), shown, config.max_file_size).document
+                fact = web_url_fact(document)
+                index.store(shown, stamp, fact)
+            facts[shown] = fact
