@@ -107,9 +107,13 @@ class Run:
     output: str
 
 
-def run(cmd: Sequence[str], cwd: Path | None = None) -> Run:
+SEEDLINT_ENV: dict[str, str] = dict(os.environ)
+"""The environment of seedlint runs: the pinned source (``--seedlint-src``) and a private cache."""
+
+
+def run(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     return Run(seconds, done.returncode, done.stdout + done.stderr)
 
@@ -131,11 +135,16 @@ class Timing:
         return min(self.seconds)
 
 
-def timed(timing: Timing, commands: Sequence[Sequence[str]], cwd: Path | None = None) -> None:
+def timed(
+    timing: Timing,
+    commands: Sequence[Sequence[str]],
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> None:
     """Run ``commands`` one after another; add their summed time; all must exit 0."""
     total = 0.0
     for cmd in commands:
-        result = run(cmd, cwd)
+        result = run(cmd, cwd, env)
         if result.returncode != 0:
             sys.exit(
                 f"bench_offline: {timing.label}: exit {result.returncode}, expected 0:\n"
@@ -151,10 +160,20 @@ def timed(timing: Timing, commands: Sequence[Sequence[str]], cwd: Path | None = 
 
 @dataclass(frozen=True)
 class Corpus:
-    seeds: Path
-    yaml: Path
+    """Two seedlint projects (a ``seedlint.toml`` beside a ``seeds/`` folder) and the copies.
+
+    seedlint runs inside the project, as a user (or pre-commit) would: paths are
+    relative to it and its cross-file pass sees the project's seeds.
+    """
+
+    project: Path
     small: Path
-    """The first tenth of the seeds, copied: the memory comparison's small run."""
+    """A project holding the first tenth of the seeds: the memory comparison's small run."""
+    yaml: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.project / "seeds"
 
     def seed_files(self) -> list[Path]:
         return sorted(self.seeds.glob("*.txt"))
@@ -164,10 +183,10 @@ class Corpus:
 
 
 def prepare_corpus(root: Path, count: int, seed: int) -> Corpus:
-    corpus = Corpus(root / "seeds", root / "yaml", root / "seeds-small")
+    corpus = Corpus(root / "project", root / "small", root / "yaml")
     have = len(list(corpus.seeds.glob("*.txt"))) if corpus.seeds.is_dir() else 0
     if have != count or len(list(corpus.yaml.glob("*.yaml"))) != count:
-        for folder in (corpus.seeds, corpus.yaml, corpus.small):
+        for folder in (corpus.project, corpus.yaml, corpus.small):
             shutil.rmtree(folder, ignore_errors=True)
         log(f"generating {count:,} seeds in {root} ...")
         cmd = [sys.executable, str(HERE / "generate_seeds.py"), "--count", str(count)]
@@ -176,11 +195,14 @@ def prepare_corpus(root: Path, count: int, seed: int) -> Corpus:
     else:
         log(f"reusing the {count:,} seeds in {root}")
     small_count = max(1, count // 10)
-    if len(list(corpus.small.glob("*.txt"))) != small_count:
+    small_seeds = corpus.small / "seeds"
+    if len(list(small_seeds.glob("*.txt"))) != small_count:
         shutil.rmtree(corpus.small, ignore_errors=True)
-        corpus.small.mkdir(parents=True)
+        small_seeds.mkdir(parents=True)
         for path in corpus.seed_files()[:small_count]:
-            shutil.copy2(path, corpus.small / path.name)
+            shutil.copy2(path, small_seeds / path.name)
+    for project in (corpus.project, corpus.small):
+        (project / "seedlint.toml").write_text("# a benchmark project: seedlint's defaults\n")
     return corpus
 
 
@@ -269,9 +291,11 @@ def pss_sampler(root_pid: int, interval: float = 0.01) -> Iterator[dict[int, int
         thread.join()
 
 
-def measure_memory(label: str, files: int, cmd: Sequence[str]) -> Memory:
+def measure_memory(label: str, files: int, cmd: Sequence[str], cwd: Path) -> Memory:
     start = time.perf_counter()
-    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        cmd, cwd=cwd, env=SEEDLINT_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     with pss_sampler(process.pid) as peaks:
         # wait4 on this one child: its rusage covers the children it reaped (the workers),
         # unlike getrusage(RUSAGE_CHILDREN), whose maxrss is the largest child of this run.
@@ -289,11 +313,13 @@ def measure_memory(label: str, files: int, cmd: Sequence[str]) -> Memory:
 
 
 def import_breakdown(
-    seedlint: str, one_file: Path, top: int = 12
+    seedlint: str, one_file: Path, cwd: Path, top: int = 12
 ) -> tuple[float, list[tuple[str, float]]]:
     """Total import time and the costliest top-level imports of ``seedlint check FILE``."""
     cmd = [sys.executable, "-X", "importtime", seedlint, "check", str(one_file)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        cmd, cwd=cwd, env=SEEDLINT_ENV, capture_output=True, text=True, check=False
+    )
     top_level: dict[str, float] = {}
     for line in done.stderr.splitlines():
         match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
@@ -324,7 +350,7 @@ def describe_tool(cmd: Sequence[str]) -> str:
 def seedlint_source() -> str:
     code = "import seedlint, pathlib; print(pathlib.Path(seedlint.__file__).parent)"
     folder = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], env=SEEDLINT_ENV, capture_output=True, text=True, check=True
     ).stdout.strip()
     head = subprocess.run(
         ["git", "-C", folder, "describe", "--always", "--dirty"],
@@ -359,10 +385,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="smoke test: 1,000 seeds, 1 repetition"
     )
+    parser.add_argument(
+        "--seedlint-src",
+        type=Path,
+        metavar="DIR",
+        help="import seedlint from DIR (a src/ folder, e.g. a `git archive` snapshot) "
+        "instead of the installed one, so a tree being edited cannot change mid-run",
+    )
     parser.add_argument("--enforce", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     if args.quick:
         args.count, args.repeat, args.one_file_repeat = 1_000, 1, 3
+    if args.seedlint_src is not None:
+        pythonpath = [str(args.seedlint_src.resolve()), os.environ.get("PYTHONPATH", "")]
+        SEEDLINT_ENV["PYTHONPATH"] = os.pathsep.join(p for p in pythonpath if p)
     if args.corpus is not None:
         args.corpus.mkdir(parents=True, exist_ok=True)
         return bench(args, args.corpus)
@@ -374,8 +410,9 @@ def bench(args: argparse.Namespace, root: Path) -> int:
     seedlint, cjs = tool("seedlint"), tool("check-jsonschema")
     schema = str(args.schema.resolve())
     corpus = prepare_corpus(root, args.count, args.seed)
+    SEEDLINT_ENV["XDG_CACHE_HOME"] = str(root / "cache")  # seedlint's project index
     seeds, yamls = corpus.seed_files(), corpus.yaml_files()
-    one_seed = seeds[0]
+    one_seed = seeds[0].relative_to(corpus.project)
     one_yaml = corpus.yaml / (one_seed.stem + ".yaml")
     jobs = os.cpu_count() or 1
 
@@ -384,13 +421,17 @@ def bench(args: argparse.Namespace, root: Path) -> int:
     invalid.mkdir(exist_ok=True)
     (invalid / "bad.txt").write_text(INVALID_SEED, encoding="utf-8")
     (invalid / "bad.yaml").write_text(INVALID_SEED.split("---\n")[1], encoding="utf-8")
-    for cmd in (
-        [seedlint, "check", str(invalid / "bad.txt")],
-        [cjs, "--schemafile", schema, str(invalid / "bad.yaml")],
+    for cmd, env in (
+        ([seedlint, "check", str(invalid / "bad.txt")], SEEDLINT_ENV),
+        ([cjs, "--schemafile", schema, str(invalid / "bad.yaml")], None),
     ):
-        result = run(cmd)
+        result = run(cmd, env=env)
         if result.returncode != 1 or "quality" not in result.output:
             sys.exit(f"bench_offline: {cmd[0]} did not reject the invalid seed:\n{result.output}")
+    # ... and the corpus is clean (this also fills seedlint's project index and the page cache).
+    preflight = run([seedlint, "check", "seeds"], corpus.project, SEEDLINT_ENV)
+    if preflight.returncode != 0 or "All clean" not in preflight.output:
+        sys.exit(f"bench_offline: the corpus does not lint clean:\n{preflight.output[-3000:]}")
 
     base = [cjs, "--schemafile", schema]
     batches = cjs_batches(base, [path.name for path in yamls])
@@ -401,7 +442,7 @@ def bench(args: argparse.Namespace, root: Path) -> int:
     log(f"corpus runs ({args.repeat} repetitions, interleaved) ...")
     for _ in range(args.repeat):
         timed(floor, [[sys.executable, "-c", FLOOR_PROGRAM, str(corpus.seeds)]])
-        timed(lint, [[seedlint, "check", "-q", str(corpus.seeds)]])
+        timed(lint, [[seedlint, "check", "-q", "seeds"]], corpus.project, SEEDLINT_ENV)
         timed(reference, batches, cwd=corpus.yaml)
 
     floor_one = Timing("(d) one file: floor", 1)
@@ -409,31 +450,21 @@ def bench(args: argparse.Namespace, root: Path) -> int:
     reference_one = Timing("(d) one file: check-jsonschema", 1)
     log(f"one-file runs ({args.one_file_repeat} repetitions, interleaved) ...")
     for _ in range(args.one_file_repeat):
-        timed(floor_one, [[sys.executable, "-c", FLOOR_PROGRAM, str(one_seed)]])
-        timed(lint_one, [[seedlint, "check", str(one_seed)]])
+        timed(floor_one, [[sys.executable, "-c", FLOOR_PROGRAM, str(one_seed)]], corpus.project)
+        timed(lint_one, [[seedlint, "check", str(one_seed)]], corpus.project, SEEDLINT_ENV)
         timed(reference_one, [[*base, str(one_yaml)]])
 
     log("memory runs ...")
-    small = len(list(corpus.small.glob("*.txt")))
-    memory = [
-        measure_memory(
-            f"seedlint check -q ({jobs} jobs)", small, [seedlint, "check", "-q", str(corpus.small)]
-        ),
-        measure_memory(
-            f"seedlint check -q ({jobs} jobs)",
-            len(seeds),
-            [seedlint, "check", "-q", str(corpus.seeds)],
-        ),
-        measure_memory(
-            "seedlint check -q -j 1", small, [seedlint, "check", "-q", "-j", "1", str(corpus.small)]
-        ),
-        measure_memory(
-            "seedlint check -q -j 1",
-            len(seeds),
-            [seedlint, "check", "-q", "-j", "1", str(corpus.seeds)],
-        ),
-    ]
-    import_total, imports = import_breakdown(seedlint, one_seed)
+    small = len(list((corpus.small / "seeds").glob("*.txt")))
+    memory = []
+    for options, label in (
+        ([], f"seedlint check -q ({jobs} jobs)"),
+        (["-j", "1"], "seedlint check -q -j 1"),
+    ):
+        for project, files in ((corpus.small, small), (corpus.project, len(seeds))):
+            cmd = [seedlint, "check", "-q", *options, "seeds"]
+            memory.append(measure_memory(label, files, cmd, project))
+    import_total, imports = import_breakdown(seedlint, one_seed, corpus.project)
 
     floor_ratio = lint.median / floor.median
     speedup = reference.median / lint.median
