@@ -24,8 +24,6 @@ an http one; the query (and fragment) are kept as written.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from urllib.parse import urlsplit
 
@@ -70,6 +68,9 @@ def _hyphen_34(label: str) -> bool:
 
 def fallback_subdomain(host: str) -> str:
     """The hashed domain prefix: base32(sha256(host)), lowercase, without padding."""
+    import base64  # only for the rare hashed fallback: keep start-up lean
+    import hashlib
+
     digest = hashlib.sha256(host.encode("utf-8")).digest()
     return base64.b32encode(digest).decode("ascii").rstrip("=").lower()
 

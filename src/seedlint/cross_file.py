@@ -80,22 +80,30 @@ def duplicate_web_urls(
 def _add_project_facts(
     index: ProjectIndex, facts: dict[str, WebUrlFact], config: Config, root: Path
 ) -> None:
-    """Add the fact of every seed under the root, from the index or by reading the file."""
+    """Add the seeds under the root whose webUrl a linted file also has.
+
+    Every seed is stat()ed; only new or changed ones are read. A seed whose
+    (cached) url key no linted file shares cannot be part of a reported group,
+    so it is not even turned into a fact: a one-file run over a big project
+    costs a directory walk, a stat and a dictionary look-up per seed.
+    """
+    wanted = {fact.key for fact in facts.values() if fact.key is not None}
     for folder in config.paths:
         start = root / folder
         if not start.is_dir():
             continue
-        for entry in walk(start, config):
-            shown = Path(entry.path).relative_to(root).as_posix()
+        for entry, shown in walk(start, config):
             stamp = FileStamp.of(entry)
             if stamp is None:
                 continue
             if shown in facts:
                 index.store(shown, stamp, facts[shown])  # keep the index warm for other processes
                 continue
-            fact = index.lookup(shown, stamp)
-            if fact is None:
+            fresh, key = index.fresh_key(shown, stamp)
+            if not fresh:
                 document = read_seed_file(Path(entry.path), shown, config.max_file_size).document
                 fact = web_url_fact(document)
                 index.store(shown, stamp, fact)
-            facts[shown] = fact
+                key = fact.key
+            if key is not None and key in wanted:
+                facts[shown] = index.lookup(shown, stamp) or WebUrlFact(None)

@@ -27,7 +27,7 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
         if path.is_file():
             found[path] = None
         elif path.is_dir():
-            found.update(dict.fromkeys(Path(entry.path) for entry in walk(path, config)))
+            found.update(dict.fromkeys(Path(entry.path) for entry, _ in walk(path, config)))
         else:
             raise DiscoveryError(f"{path}: no such file or folder")
     return list(found)
@@ -39,8 +39,11 @@ def _pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(translate(glob) for glob in globs) or "(?!)")
 
 
-def walk(folder: Path, config: Config) -> Iterator[os.DirEntry[str]]:
+def walk(folder: Path, config: Config) -> Iterator[tuple[os.DirEntry[str], str]]:
     """Regular files below ``folder`` that match include/exclude, in sorted order.
+
+    Each comes with its display path (see :func:`display_path`), built from the
+    folder's without resolving every file.
 
     Symlinked folders are not followed (no loops), and only regular files are
     yielded: a FIFO or device named ``x.txt`` would block or never end. Exclude
@@ -65,7 +68,7 @@ def walk(folder: Path, config: Config) -> Iterator[os.DirEntry[str]]:
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append((entry.path, f"{prefix}{name}/"))
             elif include.match(name) and entry.is_file():
-                yield entry
+                yield entry, prefix + name
         pending.extend(reversed(subfolders))
 
 

@@ -25,6 +25,7 @@ from seedlint.cache import ResultCache
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 
 NAMESPACE = "project-index:2"
+
 """Bump the version when the stored layout changes; old entries are then ignored."""
 
 
@@ -67,7 +68,7 @@ class ProjectIndex:
     and a ``stat`` per seed. When two processes write at once the last one
     wins; the loser's updates are merely cache misses next time.
 
-    ``hits`` and ``misses`` count lookups since opening, so callers (and tests)
+    ``hits`` and ``misses`` count :meth:`fresh_key` look-ups since opening, so callers (and tests)
     can tell how many files had to be read.
     """
 
@@ -97,14 +98,20 @@ class ProjectIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def fresh_key(self, relative: str, stamp: FileStamp) -> tuple[bool, str | None]:
+        """(True, stored url key or None for no webUrl) for this version of the file;
+        (False, None) when the file is new or changed and must be read."""
+        entry = self._entries.get(relative)
+        if entry is None or len(entry) != 7 or entry[0] != stamp.size or entry[1] != stamp.mtime_ns:
+            self.misses += 1
+            return False, None
+        self.hits += 1
+        key = entry[3]
+        return True, key if isinstance(key, str) else None
+
     def lookup(self, relative: str, stamp: FileStamp) -> WebUrlFact | None:
         """The fact stored for this version of the file, or None (then read the file)."""
-        fact = _decode(self._entries.get(relative), stamp)
-        if fact is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return fact
+        return _decode(self._entries.get(relative), stamp)
 
     def store(self, relative: str, stamp: FileStamp, fact: WebUrlFact) -> None:
         """Record a fact (written back on close, only if it is new)."""
