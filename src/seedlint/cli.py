@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, TextIO
 
 from seedlint import __version__
 from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config
-from seedlint.diagnostics import ExitCode, Severity
+from seedlint.diagnostics import Diagnostic, ExitCode, plural
 from seedlint.discovery import DiscoveryError
 from seedlint.registry import all_rules, find_rule, unknown_selectors
-from seedlint.reporters import REPORTERS, ReportContext, report_statistics, use_color
+from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
 from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
 
 if TYPE_CHECKING:
+    from seedlint.linter import LintResult
     from seedlint.probe import ProgressSnapshot
 
 _COMMANDS = ("check", "rules", "rule")
@@ -236,8 +237,7 @@ def _check(args: argparse.Namespace) -> int:
     from seedlint.linter import lint_paths
     from seedlint.rules.schema import SchemaError
 
-    config = load_config(args.config, args.paths)
-    config = _apply_cli(config, args)
+    config = _apply_cli(load_config(args.config, args.paths), args)
     if args.output_file is not None:
         check_output_path(args.output_file)
     if args.fix or args.diff:
@@ -253,17 +253,17 @@ def _check(args: argparse.Namespace) -> int:
         if progress is not None:
             sys.stderr.write("\r\x1b[K")
     if args.fix and any(d.fix is not None for d in result.diagnostics):
-        from seedlint.fix import fix_reported
-
-        outcomes, fixed = fix_reported(result.diagnostics, config, unsafe=args.unsafe_fixes)
-        result.diagnostics = [d for d in result.diagnostics if d not in fixed]
-        if outcomes and not args.quiet:
-            print(
-                f"Fixed {len(fixed)} image size{'s' if len(fixed) != 1 else ''} in {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.",
-                file=sys.stderr,
-            )
+        result.diagnostics = _fix_online(result.diagnostics, args, config)
     if result.probe_summary and not args.quiet:
         print(result.probe_summary, file=sys.stderr)
+    context = _report(result, args, config)
+    if not args.exit_zero and any(fails_run(d, context) for d in result.diagnostics):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+def _report(result: LintResult, args: argparse.Namespace, config: Config) -> ReportContext:
+    """Write the findings in the chosen format, to stdout or atomically to --output-file."""
     to_file = args.output_file is not None
     root_uri = config.root.resolve().as_uri()
     context = ReportContext(
@@ -288,12 +288,20 @@ def _check(args: argparse.Namespace) -> int:
         report_statistics(
             result.diagnostics, context, sys.stderr if machine_on_stdout else sys.stdout
         )
-    if args.exit_zero:
-        return ExitCode.OK
-    failing = {Severity.ERROR, Severity.WARNING} if config.strict else {Severity.ERROR}
-    if any(d.severity in failing for d in result.diagnostics):
-        return ExitCode.FINDINGS
-    return ExitCode.OK
+    return context
+
+
+def _fix_online(
+    diagnostics: list[Diagnostic], args: argparse.Namespace, config: Config
+) -> list[Diagnostic]:
+    """Apply the fixes only the probe could find (image sizes); return what is left."""
+    from seedlint.fix import fix_reported
+
+    outcomes, fixed = fix_reported(diagnostics, config, unsafe=args.unsafe_fixes)
+    if outcomes and not args.quiet:
+        sizes, files = plural(len(fixed), "image size"), plural(len(outcomes), "file")
+        print(f"Fixed {sizes} in {files}.", file=sys.stderr)
+    return [d for d in diagnostics if d not in fixed]
 
 
 def _fix(args: argparse.Namespace, config: Config) -> bool:
@@ -312,8 +320,7 @@ def _fix(args: argparse.Namespace, config: Config) -> bool:
     if not args.diff and changed and not args.quiet:
         fixes = sum(outcome.fixes_applied for outcome in changed)
         print(
-            f"Fixed {fixes} finding{'s' if fixes != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}.",
-            file=sys.stderr,
+            f"Fixed {plural(fixes, 'finding')} in {plural(len(changed), 'file')}.", file=sys.stderr
         )
     return bool(changed)
 

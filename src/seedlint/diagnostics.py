@@ -67,3 +67,8 @@ class Diagnostic:
     def location(self) -> str:
         """``path:line:col`` as editors and terminals link it."""
         return f"{self.path}:{self.line}:{self.column}"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``3 errors``: counts in messages and summaries."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
-from seedlint.diagnostics import Diagnostic, Severity
+from seedlint.diagnostics import Diagnostic, Severity, plural
 from seedlint.reporters.base import ReportContext, severity_counts
 
 _STYLES = {"bold": "1", "red": "31", "yellow": "33", "cyan": "36", "dim": "2"}
@@ -33,10 +33,10 @@ def report_text(diagnostics: Sequence[Diagnostic], context: ReportContext, strea
         return
     parts = []
     if errors:
-        parts.append(_paint(_plural(errors, "error"), "red", color))
+        parts.append(_paint(plural(errors, "error"), "red", color))
     if warnings:
-        parts.append(_paint(_plural(warnings, "warning"), "yellow", color))
-    stream.write(f"Found {' and '.join(parts)} in {_plural(files, 'file')} ({checked}).\n")
+        parts.append(_paint(plural(warnings, "warning"), "yellow", color))
+    stream.write(f"Found {' and '.join(parts)} in {plural(files, 'file')} ({checked}).\n")
 
 
 def statistics(diagnostics: Sequence[Diagnostic]) -> list[tuple[str, int]]:
@@ -56,7 +56,3 @@ def report_statistics(
     for code, count in rows:
         name = context.rule_name(code) or ""
         stream.write(f"{count:>{width}}  {code}  {name}".rstrip() + "\n")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
