@@ -97,6 +97,7 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     result = lint_paths([first], _config(root, cache), now=FIXED_NOW)
     assert len(result.diagnostics) == 2
     assert any(p.name.startswith(f"{DATABASE_NAME}.corrupt-") for p in cache.iterdir())
+    assert any("moved aside" in notice for notice in result.notices)
     with sqlite3.connect(cache / DATABASE_NAME) as db:
         row = db.execute("SELECT value FROM entries WHERE namespace = ?", (NAMESPACE,)).fetchone()
         assert sorted(json.loads(row[0])) == ["seeds/000.txt", "seeds/001.txt"]

@@ -31,11 +31,16 @@ GOOGLE_AMP_CACHE = "cdn.ampproject.org"
 MAX_LABEL = 63
 
 # Character classes from the reference implementation: a label may not mix them.
-_LTR = re.compile(
+_LTR = (
     "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
     "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]"
 )
-_RTL = re.compile("[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]")
+_RTL = "[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]"
+
+
+def _mixes_directions(text: str) -> bool:
+    """Left-to-right and right-to-left letters in one name (the classes compile only when needed)."""
+    return not text.isascii() and bool(re.search(_LTR, text) and re.search(_RTL, text))
 
 
 def ascii_host(host: str) -> str | None:
@@ -91,7 +96,7 @@ def cache_subdomain(host: str) -> str | None:
         "." in domain
         and len(domain) <= MAX_LABEL
         and not _hyphen_34(domain)
-        and not (_LTR.search(unicode) and _RTL.search(unicode))
+        and not _mixes_directions(unicode)
     )
     if not eligible:
         return fallback_subdomain(domain)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import random
 import sqlite3
 import threading
@@ -29,8 +28,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 _LOCK_RETRIES = 8
@@ -135,12 +132,10 @@ class ResultCache:
             with contextlib.suppress(OSError):  # gone already, or never there
                 side.rename(target.with_name(target.name + suffix))
         message = f"cache file was corrupt ({exc}); moved aside to {target.name} and rebuilt"
-        log.warning(message)
         self.warnings.append(message)
         return True
 
     def _disable(self, message: str) -> None:
-        log.warning(message)
         self.warnings.append(message)
         self._conn = None
 
@@ -199,9 +194,7 @@ class ResultCache:
                             except sqlite3.Error as err:
                                 self._disable(f"cache disabled: {err}")
                         return None
-                    message = f"cache error ignored: {exc}"
-                    log.warning(message)
-                    self.warnings.append(message)
+                    self.warnings.append(f"cache error ignored: {exc}")
                     return None
             self.warnings.append("cache busy: an operation was skipped")
             return None

@@ -254,8 +254,9 @@ def _check(args: argparse.Namespace) -> int:
             sys.stderr.write("\r\x1b[K")
     if args.fix and any(d.fix is not None for d in result.diagnostics):
         result.diagnostics = _fix_online(result.diagnostics, args, config)
-    if result.probe_summary and not args.quiet:
-        print(result.probe_summary, file=sys.stderr)
+    if not args.quiet:
+        for line in (*result.notices, *([result.probe_summary] if result.probe_summary else [])):
+            print(line, file=sys.stderr)
     context = _report(result, args, config)
     if not args.exit_zero and any(fails_run(d, context) for d in result.diagnostics):
         return ExitCode.FINDINGS

@@ -43,6 +43,7 @@ def duplicate_web_urls(
     config: Config,
     enabled: Callable[[str], bool],
     stats: IndexStats | None = None,
+    notices: list[str] | None = None,
 ) -> list[Diagnostic]:
     """C010 for every linted file whose webUrl another seed also has, at both places."""
     root = config.root.resolve()
@@ -58,6 +59,8 @@ def duplicate_web_urls(
             _add_project_facts(index, facts, config, root)
             if stats is not None:
                 stats.update(hits=index.hits, misses=index.misses)
+            if notices is not None:
+                notices.extend(index.cache.warnings)
     by_url: dict[str, list[str]] = {}
     for shown, fact in facts.items():
         if fact.key is not None:

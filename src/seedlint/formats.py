@@ -7,7 +7,6 @@ result never depends on which optional ``jsonschema`` extras are installed.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -40,7 +39,7 @@ def datetime_problem(text: str) -> FormatProblem | None:
     year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
     if not 1 <= month <= 12:
         return FormatProblem("D001", f"month {month} does not exist")
-    last_day = calendar.monthrange(year, month)[1]
+    last_day = _days_in_month(year, month)
     if not 1 <= day <= last_day:
         return FormatProblem("D001", f"day {day} does not exist in {year}-{month:02d}")
     hour, minute, second = int(match["hour"]), int(match["minute"]), int(match["second"])
@@ -58,6 +57,13 @@ def datetime_problem(text: str) -> FormatProblem | None:
     if offset_match and (int(offset_match[2]) > 23 or int(offset_match[3]) > 59):
         return FormatProblem("D001", f"offset {offset} is out of range")
     return None
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def parse_datetime(text: str) -> datetime | None:

@@ -73,6 +73,8 @@ class LintResult:
     """Project index lookups of the cross-file pass: ``hits`` and ``misses`` (files read)."""
     checked_paths: list[str] = field(default_factory=list)
     """Display path of every checked file, clean or not, in the order they were checked."""
+    notices: list[str] = field(default_factory=list)
+    """Things the user should know that are not findings (a corrupt cache was rebuilt ...)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def lint_paths(
             kept.append(report)
     # The cross-file pass: after every file, from the facts, never re-reading linted files.
     stats: dict[str, int] = {}
+    notices: list[str] = []
     diagnostics.extend(
         cross_file.duplicate_web_urls(
             facts,
@@ -139,6 +142,7 @@ def lint_paths(
                 "C010" in _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
             ),
             stats,
+            notices,
         )
     )
     summary = None
@@ -151,7 +155,9 @@ def lint_paths(
     diagnostics.sort()
     files_with_findings = len({d.path for d in diagnostics})
     checked = [display_path(file, config.root) for file in files]
-    return LintResult(diagnostics, len(files), files_with_findings, summary, stats, checked)
+    return LintResult(
+        diagnostics, len(files), files_with_findings, summary, stats, checked, notices
+    )
 
 
 def _lint_files(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -130,7 +128,9 @@ class SchemaError(Exception):
 
 def default_schema_path() -> Path:
     """The schema shipped inside the package."""
-    return Path(str(resources.files("seedlint") / "schemas" / "seed.schema.json"))
+    # Next to this package's own files; importlib.resources would cost more to import
+    # than the whole lookup, and seedlint is never run from a zip.
+    return Path(__file__).resolve().parents[1] / "schemas" / "seed.schema.json"
 
 
 @lru_cache(maxsize=4)
@@ -350,6 +350,8 @@ def _message(keyword: str, error: Any, schema: dict[str, Any], where: str, note:
 
 def _unknown_key_message(key: str, where: str, known: list[str]) -> str:
     place = "the front matter" if where == "front matter" else where
+    import difflib  # only when a key is unknown
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
     if close:
         return f'unknown key "{key}" in {place}; did you mean "{close[0]}"?'
