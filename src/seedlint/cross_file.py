@@ -95,10 +95,12 @@ def _add_project_facts(
         start = root / folder
         if not start.is_dir():
             continue
-        for entry, shown in walk(start, config):
-            stamp = FileStamp.of(entry)
-            if stamp is None:
+        for entry, shown in walk(start, config, ordered=False):
+            try:
+                stat = entry.stat()
+            except OSError:
                 continue
+            stamp = FileStamp(stat.st_size, stat.st_mtime_ns)
             if shown in facts:
                 index.store(shown, stamp, facts[shown])  # keep the index warm for other processes
                 continue

@@ -39,11 +39,14 @@ def _pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(translate(glob) for glob in globs) or "(?!)")
 
 
-def walk(folder: Path, config: Config) -> Iterator[tuple[os.DirEntry[str], str]]:
+def walk(
+    folder: Path, config: Config, *, ordered: bool = True
+) -> Iterator[tuple[os.DirEntry[str], str]]:
     """Regular files below ``folder`` that match include/exclude, in sorted order.
 
     Each comes with its display path (see :func:`display_path`), built from the
-    folder's without resolving every file.
+    folder's without resolving every file. ``ordered=False`` skips sorting, for
+    callers that only collect.
 
     Symlinked folders are not followed (no loops), and only regular files are
     yielded: a FIFO or device named ``x.txt`` would block or never end. Exclude
@@ -57,7 +60,7 @@ def walk(folder: Path, config: Config) -> Iterator[tuple[os.DirEntry[str], str]]
         current, prefix = pending.pop()
         try:
             with os.scandir(current) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
+                entries = sorted(scan, key=lambda entry: entry.name) if ordered else list(scan)
         except OSError:
             continue  # unreadable folder: nothing to lint in it
         subfolders = []
