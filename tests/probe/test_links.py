@@ -9,6 +9,7 @@ from seedlint.probe import LinkOutcome
 from .servers import (
     by_method,
     endless,
+    file,
     garbage,
     ok,
     redirect,
@@ -221,3 +222,41 @@ def test_connection_refused(local_settings, probe_run, make_server):
     server.stop()  # nothing listens there any more
     result = probe_run([url], settings=local_settings(retries=0)).links[url]
     assert result.outcome is LinkOutcome.CONNECTION_FAILED
+
+
+def test_queueing_behind_a_busy_host_is_not_charged_to_the_timeout(
+    http_server, local_settings, probe_run
+):
+    # Eight URLs on one host, one request at a time, each needing two requests of 0.15 s:
+    # the last one waits about 2 s for its slots, far past its own 0.8 s budget, yet it
+    # was never slow itself, so it must not be called a timeout.
+    http_server.route("/target", slow(0.15))
+    urls = [http_server.route(f"/hop{i}", slow(0.15, redirect(302, "/target"))) for i in range(8)]
+    settings = local_settings(per_host=1, total_timeout=0.8, read_timeout=0.5)
+    results = probe_run(urls, settings=settings).links
+    assert {r.outcome for r in results.values()} == {LinkOutcome.ALIVE}
+
+
+def test_head_404_is_believed_from_a_host_whose_head_works(http_server, local_settings, probe_run):
+    alive = http_server.route("/alive", ok())
+    dead = [http_server.route(f"/gone{i}", status(404)) for i in range(3)]
+    settings = local_settings(concurrency=1)  # in order: the healthy HEAD comes first
+    results = probe_run([alive, *dead], settings=settings).links
+    assert all(results[url].outcome is LinkOutcome.DEAD for url in dead)
+    assert [r.method for r in http_server.requests()] == ["HEAD"] * 4
+
+
+def test_get_fallback_asks_for_one_byte(http_server, local_settings, probe_run):
+    page = b"x" * 200_000
+    url = http_server.route("/page", by_method(HEAD=status(405), GET=file(page, "text/html")))
+    result = probe_run([url], settings=local_settings()).links[url]
+    assert result.outcome is LinkOutcome.ALIVE and result.status == 206
+    get = [r for r in http_server.requests("/page") if r.method == "GET"]
+    assert get[0].headers.get("range") == "bytes=0-0"
+    assert sum(r.body_sent for r in get) == 1
+
+
+def test_empty_resource_refusing_the_range_is_alive(http_server, local_settings, probe_run):
+    url = http_server.route("/empty", by_method(HEAD=status(405), GET=file(b"", "text/plain")))
+    result = probe_run([url], settings=local_settings()).links[url]
+    assert result.outcome is LinkOutcome.ALIVE and result.status == 416

@@ -142,11 +142,27 @@ def build_client(
 
 
 class Budget:
-    """A per-URL wall-clock budget that starts with the first request."""
+    """A per-URL wall-clock budget that starts with the first request.
+
+    Time spent queued for a per-host or global slot is not charged: a URL's
+    follow-up request (a redirect hop, a retry, the GET after a HEAD) waiting
+    behind other URLs of a busy host has not been slow, and must not time out.
+    """
 
     def __init__(self, total: float) -> None:
         self.total = total
         self._start: float | None = None
+        self._queued = 0.0
+
+    @asynccontextmanager
+    async def queued(self) -> AsyncIterator[None]:
+        """Wait for something (a slot) without spending the budget."""
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            if self._start is not None:
+                self._queued += time.monotonic() - began
 
     def start(self) -> None:
         """Start the clock (no-op once started)."""
@@ -157,7 +173,7 @@ class Budget:
         """Seconds left (the full budget before the first request)."""
         if self._start is None:
             return self.total
-        return self.total - (time.monotonic() - self._start)
+        return self.total - (time.monotonic() - self._start - self._queued)
 
     async def run(self, aw: Awaitable[T]) -> T:
         """Await ``aw`` within what is left; raise BudgetExpired past it."""
@@ -310,6 +326,9 @@ class Session:
         self.client = client
         self.limiter = Limiter(settings.concurrency, settings.per_host, settings.per_host_rate)
         self.head_refused: set[str] = set()  # hosts that answered HEAD with 405/501
+        # Hosts whose HEAD answered 2xx/3xx: they implement HEAD, so their HEAD 404/410
+        # is believed without a GET (saves a request per dead link on healthy sites).
+        self.head_trusted: set[str] = set()
 
     def _backoff(self, attempt: int) -> float:
         base = min(self.settings.backoff_max, self.settings.backoff_base * 2.0**attempt)
@@ -340,7 +359,8 @@ class Session:
             while True:
                 stack = AsyncExitStack()
                 try:
-                    await stack.enter_async_context(self.limiter.slot(host))
+                    async with budget.queued():
+                        await stack.enter_async_context(self.limiter.slot(host))
                     budget.start()
                     counters.requests += 1
                     response = await budget.run(self.client.send(request, stream=True))

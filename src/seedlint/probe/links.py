@@ -2,12 +2,15 @@
 
 HEAD -> GET policy: a HEAD answered with any 4xx except 429 (405, 400, 403,
 404 and friends: servers that mishandle HEAD answer all of these), 501 or the
-non-standard 999 is asked again with GET, whose answer is final. 405/501 mark
-the host so its later URLs go straight to GET. A HEAD chain that loops or runs
+non-standard 999 is asked again with GET, whose answer is final, except a
+404/410 from a host that has already answered a HEAD with 2xx/3xx: it
+implements HEAD, so its "not found" is believed. 405/501 mark the host so its
+later URLs go straight to GET. A HEAD chain that loops or runs
 out of redirects is walked again with GET (some servers loop only on HEAD).
 Timeouts, connection and TLS failures are never re-asked with GET: a hung host
 costs one timeout, not two. Bodies are never read: the streaming response is
-closed as soon as the status and headers are in.
+closed as soon as the status and headers are in, and every GET asks for one
+byte (``Range: bytes=0-0``) so servers that honour ranges do not even send it.
 """
 
 from __future__ import annotations
@@ -97,6 +100,10 @@ def next_location(
     return target
 
 
+ONE_BYTE = {"Range": "bytes=0-0"}
+"""Sent with every link-check GET: a server that honours it sends one byte, not the page."""
+
+
 def head_hostile(status: int) -> bool:
     """A HEAD answer that a GET may contradict (see the module docstring)."""
     return (400 <= status < 500 and status != 429) or status in (501, 999)
@@ -104,7 +111,8 @@ def head_hostile(status: int) -> bool:
 
 def outcome_for_status(status: int) -> str:
     """Outcome value of a final (non-redirect) status."""
-    if 200 <= status < 300:
+    if 200 <= status < 300 or status == 416:
+        # 416: the one-byte range asked for was refused, so the resource is there (empty).
         return "alive"
     if status in (404, 410):
         return "dead"
@@ -141,17 +149,26 @@ async def _walk(
         chain.used_head = chain.used_head or use_head
         target: str | None = None
         async with session.open(
-            "HEAD" if use_head else "GET", current, budget=budget, counters=counters
+            "HEAD" if use_head else "GET",
+            current,
+            budget=budget,
+            counters=counters,
+            headers=None if use_head else ONE_BYTE,
         ) as resp:
             status, reason = resp.status_code, resp.reason_phrase
-            fallback = use_head and head_hostile(status)
+            if use_head and 200 <= status < 400:
+                session.head_trusted.add(host)
+            believed = status in (404, 410) and host in session.head_trusted
+            fallback = use_head and head_hostile(status) and not believed
             if not fallback:
                 target = next_location(resp, chain, settings.max_redirects, policy)
         if fallback:
             if status in (405, 501):
                 session.head_refused.add(host)
             counters.notes.append(f"HEAD answered {status}, asked again with GET")
-            async with session.open("GET", current, budget=budget, counters=counters) as resp:
+            async with session.open(
+                "GET", current, budget=budget, counters=counters, headers=ONE_BYTE
+            ) as resp:
                 status, reason = resp.status_code, resp.reason_phrase
                 target = next_location(resp, chain, settings.max_redirects, policy)
         if target is None:
