@@ -28,3 +28,10 @@ def jpeg(width: int, height: int, app1: int = 0, tail: int = 0) -> bytes:
         remaining -= size
     out += b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
     return out + b"\0" * tail
+
+
+def tga(width: int, height: int, footer: bool = True) -> bytes:
+    """An uncompressed 24-bit TGA (its pixels, and a TGA 2.0 footer if ``footer``)."""
+    head = struct.pack("<BBBHHBHHHHBB", 0, 0, 2, 0, 0, 0, 0, 0, width, height, 24, 0x20)
+    pixels = bytes(i % 251 for i in range(width * height * 3))
+    return head + pixels + (b"\0" * 8 + b"TRUEVISION-XFILE.\0" if footer else b"")

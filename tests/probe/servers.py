@@ -273,14 +273,19 @@ def endless(
 
 
 def file(data: bytes, content_type: str = "image/png", ranges: bool = True) -> Responder:
-    """Serve bytes, honouring a single ``Range: bytes=a-b`` when ``ranges``."""
+    """Serve bytes, honouring a single ``Range: bytes=a-b`` or ``bytes=-n`` when ``ranges``."""
 
     def respond(ex: Exchange) -> None:
         wanted = ex.headers.get("range", "")
         if ranges and wanted.startswith("bytes="):
             first, _, last = wanted[6:].partition("-")
-            start = int(first)
-            end = min(int(last) if last else len(data) - 1, len(data) - 1)
+            if first:
+                start = int(first)
+                end = min(int(last) if last else len(data) - 1, len(data) - 1)
+            else:  # suffix range: the last n bytes (all of them if the file is shorter)
+                start, end = max(len(data) - int(last), 0), len(data) - 1
+                if int(last) == 0:
+                    start = len(data)
             if start >= len(data):
                 ex.send(416, [("Content-Range", f"bytes */{len(data)}")])
                 return

@@ -6,7 +6,7 @@ import time
 
 from seedlint.probe import ImageOutcome
 
-from .imagedata import jpeg, png
+from .imagedata import jpeg, png, tga
 from .servers import endless, file, redirect, sequence, status
 
 
@@ -96,3 +96,57 @@ def test_empty_file(http_server, local_settings, probe_run):
     url = http_server.route("/empty.png", file(b""))
     result = probe_run(images=[url], settings=local_settings()).images[url]
     assert result.outcome is ImageOutcome.SIZE_UNKNOWN
+
+
+def test_tga_footer_is_read_with_a_suffix_range(server, local_settings, probe_run):
+    data = tga(200, 32)  # 19 kB: the footer is not in the first range
+    url = server.route("/t.tga", file(data, "image/x-tga"))
+    result = probe_run(images=[url], settings=local_settings()).images[url]
+    assert result.outcome is ImageOutcome.MEASURED, result
+    assert (result.size.format, result.size.width, result.size.height) == ("TGA", 200, 32)
+    ranges = [r.headers["range"] for r in server.requests()]
+    assert ranges == ["bytes=0-4095", "bytes=-18"]
+    assert result.requests == 2
+    assert result.bytes_received == 4096 + 18
+
+
+def test_small_tga_footer_comes_with_the_first_range(http_server, local_settings, probe_run):
+    data = tga(10, 10)  # 344 bytes: the first answer holds the whole file and its size
+    url = http_server.route("/small.tga", file(data, "image/x-tga"))
+    result = probe_run(images=[url], settings=local_settings()).images[url]
+    assert result.outcome is ImageOutcome.MEASURED, result
+    assert (result.size.width, result.size.height) == (10, 10)
+    assert result.requests == 1
+
+
+def test_tga_footer_when_the_server_ignores_range(http_server, local_settings, probe_run):
+    data = tga(200, 32)
+    url = http_server.route("/s.tga", file(data, "image/x-tga", ranges=False))
+    result = probe_run(images=[url], settings=local_settings()).images[url]
+    assert result.outcome is ImageOutcome.MEASURED, result
+    assert (result.size.format, result.size.width, result.size.height) == ("TGA", 200, 32)
+    assert result.requests == 1  # one streamed GET, read to the end for the footer
+    assert result.bytes_received == len(data)
+    assert "ignored Range" in result.detail
+
+
+def test_tga_footer_beyond_the_cap_of_a_streamed_file(http_server, local_settings, probe_run):
+    data = tga(400, 150)  # 180 kB; the header arrives in the first 64 kB read, the footer later
+    streamed = http_server.route("/big.tga", file(data, "image/x-tga", ranges=False))
+    ranged = http_server.route("/big2.tga", file(data, "image/x-tga"))
+    report = probe_run(images=[streamed, ranged], settings=local_settings(image_max_bytes=100_000))
+    result = report.images[streamed]
+    assert result.outcome is ImageOutcome.SIZE_UNKNOWN
+    assert "last 18 bytes lie beyond the 100000-byte cap" in result.detail
+    assert result.bytes_received <= 100_000 + 65536
+    # With Range, the footer costs 18 bytes wherever it is.
+    result = report.images[ranged]
+    assert result.outcome is ImageOutcome.MEASURED, result
+    assert result.bytes_received == 4096 + 18
+
+
+def test_tga_without_footer_over_http(server, local_settings, probe_run):
+    url = server.route("/old.tga", file(tga(200, 32, footer=False), "image/x-tga"))
+    result = probe_run(images=[url], settings=local_settings()).images[url]
+    assert result.outcome is ImageOutcome.SIZE_UNKNOWN
+    assert "TGA without a 2.0 footer cannot be told from noise" in result.detail

@@ -8,6 +8,11 @@ needs (bytes before a requested offset are discarded, not kept) and closed as
 soon as the size is known. ``Accept-Encoding: identity`` keeps byte offsets
 meaningful. The format comes from magic bytes (the parser), never from
 Content-Type. A byte cap per image bounds everything received.
+
+A suffix request of the parser (negative offset: the file's last bytes, for the
+TGA 2.0 footer) is served from bytes already received when the file size is
+known and they are at hand, else by a ``Range: bytes=-n`` GET. On a stream
+(Range ignored) it means reading to the end of the file, within the byte cap.
 """
 
 from __future__ import annotations
@@ -107,7 +112,12 @@ class _Source:
         return data
 
     async def read(self, offset: int, length: int) -> bytes:
-        """Up to ``length`` bytes at ``offset``; fewer only at end of file."""
+        """Up to ``length`` bytes at ``offset``; fewer only at end of file.
+
+        A negative ``offset`` asks for the last ``length`` bytes of the file.
+        """
+        if offset < 0:
+            return await self._read_suffix(length)
         if self.size is not None and offset >= self.size:
             return b""
         for start, data in self.segments:
@@ -118,11 +128,28 @@ class _Source:
             return await self._read_stream(offset, length)
         return await self._read_range(offset, length)
 
-    async def _read_range(self, offset: int, length: int) -> bytes:
-        want = min(max(length, self.session.settings.image_chunk), self.cap - self.received)
+    async def _read_suffix(self, length: int) -> bytes:
+        """The file's last ``length`` bytes (all of it if shorter)."""
+        if self.size is not None:
+            start = max(self.size - length, 0)
+            for begin, data in self.segments:
+                if begin <= start and begin + len(data) >= self.size:
+                    return data[start - begin : self.size - begin]
+        if self.stream is not None:
+            return await self._read_stream_tail(length)
+        return await self._read_range(None, length)
+
+    async def _read_range(self, offset: int | None, length: int) -> bytes:
+        """``length`` bytes at ``offset`` (more if cheap), or the last ``length`` if None."""
+        if offset is None:
+            want = min(length, self.cap - self.received)
+            spec = f"-{length}"
+        else:
+            want = min(max(length, self.session.settings.image_chunk), self.cap - self.received)
+            spec = f"{offset}-{offset + want - 1}"
         if want < length:
             raise _GiveUp(f"no size found within the {self.cap}-byte cap")
-        headers = {"Range": f"bytes={offset}-{offset + want - 1}", "Accept-Encoding": "identity"}
+        headers = {"Range": f"bytes={spec}", "Accept-Encoding": "identity"}
         async with AsyncExitStack() as local:
             resp = await local.enter_async_context(self._get(headers))
             status = resp.status_code
@@ -137,6 +164,8 @@ class _Source:
                 self._streaming = resp
                 self.stream = resp.aiter_raw()
                 self.buf, self.buf_start = bytearray(), 0
+                if offset is None:
+                    return await self._read_stream_tail(length)
                 return await self._read_stream(offset, length)
             if status != 206:
                 raise _BadStatus(status, resp.reason_phrase)
@@ -146,20 +175,26 @@ class _Source:
                 start = int(match.group(1))
                 if match.group(3) != "*":
                     self.size = int(match.group(3))
-            if start > offset:
+            if offset is not None and start is not None and start > offset:
                 raise _GiveUp(f"server answered bytes from {start} when asked for {offset}")
+            # A suffix answer is read to its end (its last bytes are the ones asked for).
+            limit = want + (offset - start) if offset is not None and start is not None else None
             data = bytearray()
             self._reading = resp
             try:
                 chunks = resp.aiter_raw()
-                while len(data) < want + (offset - start):
+                while limit is None or len(data) < limit:
                     chunk = await self._chunk(chunks)
                     if chunk is None:
                         break
                     data += chunk
             finally:
                 self._reading = None  # closing puts its bytes in counters
-        self.segments.append((start, bytes(data)))
+        if start is not None:
+            self.segments.append((start, bytes(data)))
+        if offset is None:
+            return bytes(data[-length:])
+        assert start is not None
         return bytes(data[offset - start : offset - start + length])
 
     async def _read_stream(self, offset: int, length: int) -> bytes:
@@ -184,6 +219,29 @@ class _Source:
             self.buf += chunk
         begin = offset - self.buf_start
         return bytes(self.buf[begin : begin + length])
+
+    async def _read_stream_tail(self, length: int) -> bytes:
+        """Read the stream to its end within the cap; keep (and return) the last bytes."""
+        assert self.stream is not None
+        while self.size is None or self.buf_start + len(self.buf) < self.size:
+            try:
+                chunk = await self._chunk(self.stream)
+            except _GiveUp:
+                raise _GiveUp(
+                    f"the file's last {length} bytes lie beyond the {self.cap}-byte cap "
+                    "and the server ignores Range"
+                ) from None
+            if chunk is None:
+                self.size = self.buf_start + len(self.buf)
+                break
+            self.buf += chunk
+            drop = max(len(self.buf) - length, 0)
+            del self.buf[:drop]
+            self.buf_start += drop
+        start = max(self.size - length, 0)
+        if start < self.buf_start:
+            raise _GiveUp("parser went back to bytes already discarded")
+        return bytes(self.buf[start - self.buf_start :])
 
 
 async def probe_image(

@@ -5,11 +5,14 @@ the bytes, and finally returns an :class:`ImageSize` or a :class:`SizeUnknown`. 
 does I/O itself, so an HTTP fetcher can answer each request with a Range request, and tests
 can answer from memory (:func:`measure_bytes`).
 
-Formats are recognised by magic bytes only.  Supported: JPEG, PNG/APNG, GIF, WebP,
-AVIF/HEIF, BMP, TIFF (classic and BigTIFF), ICO/CUR and SVG.  The parser reads as few bytes
-as it can and jumps over data it does not need (APPn segments, PNG/ISO-BMFF boxes), but it
-never guesses: broken, truncated, ambiguous or absurd data gives ``SizeUnknown`` with a
-reason a human can act on.
+Formats are recognised by magic bytes.  Supported: JPEG, PNG/APNG, GIF, WebP, AVIF/HEIF,
+BMP, TIFF (classic and BigTIFF), ICO/CUR, SVG, PSD/PSB, QOI, PNM (PBM/PGM/PPM/PAM), ICNS,
+JPEG 2000 (JP2 files and raw codestreams) and TGA.  TGA has no magic bytes: it is only
+tried when nothing else matched, and only believed when its header is plausible *and* the
+file ends with the TGA 2.0 footer (one suffix request, see :class:`ByteRequest`).  The
+parser reads as few bytes as it can and jumps over data it does not need (APPn segments,
+PNG/ISO-BMFF/JP2 boxes, ICNS elements), but it never guesses: broken, truncated, ambiguous
+or absurd data gives ``SizeUnknown`` with a reason a human can act on.
 """
 
 from __future__ import annotations
@@ -39,10 +42,23 @@ class ByteRequest:
     """A request for ``length`` bytes at absolute ``offset``.
 
     Answer with exactly those bytes; fewer (or ``b""``) only at end of file.
+
+    A negative ``offset`` is a *suffix request*: like a negative Python index it counts
+    from the end of the file, and ``length == -offset`` always, so ``ByteRequest(-18, 18)``
+    asks for the file's last 18 bytes (HTTP ``Range: bytes=-18``; ``data[-18:]`` in
+    memory).  Answer with those bytes, or with the whole file if it is shorter.  A driver
+    that cannot reach the end (say, a forward-only stream that would pass its byte cap)
+    answers ``b""`` or stops with its own reason.  Only formats without magic bytes (TGA)
+    use suffix requests, and only after their header looked plausible.
     """
 
     offset: int
     length: int
+
+    @property
+    def from_end(self) -> bool:
+        """True for a suffix request (the last ``length`` bytes of the file)."""
+        return self.offset < 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,11 @@ SVG_LIMIT = 64 * 1024
 #: ISO-BMFF containers at most this big are fetched whole (one request) instead of
 #: walking their children header by header (one request each).
 BMFF_PREFETCH = 4096
+#: PNM/PAM sizes come from the text header; we give up if it is not within this prefix
+#: (comments are the only thing that can make it long).
+PNM_LIMIT = 16 * 1024
+#: ICNS/JP2 walks jump from header to header (one request each); they stop after this many.
+MAX_ELEMENTS = 64
 #: How far we scan over junk bytes between JPEG segments before declaring it corrupt.
 JPEG_JUNK_LIMIT = 4096
 #: JPEG marker window: FF xx, length, and 6 more bytes -- enough for an SOF's
@@ -111,6 +132,7 @@ class _Source:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size: int | None = None  # file size, once a short answer revealed it
+        self.requested = 0  # bytes asked for so far (prefix and suffix requests)
         self._chunks: list[tuple[int, bytes]] = []
 
     def peek(self, offset: int, want: int) -> bytes:
@@ -143,6 +165,7 @@ class _Source:
             raise _Fail(f"no size within the first {self.max_bytes} bytes")
         start = offset + len(cached)
         end = min(offset + want, self.max_bytes)
+        self.requested += end - start
         received = yield ByteRequest(start, end - start)
         # Be liberal in what the driver sends: bytearray/memoryview, or too many bytes.
         data = bytes(received[: end - start]) if received else b""
@@ -161,6 +184,23 @@ class _Source:
         if len(data) < length:
             raise _Fail(f"truncated {what}")
         return data
+
+    def tail(self, length: int, what: str) -> _Gen[bytes]:
+        """The file's last ``length`` bytes (fewer if the driver could not reach them).
+
+        Served from the cache when the file size is known, else by one suffix request.
+        Suffix bytes count against ``max_bytes`` like any others (a byte cap bounds what
+        is received, wherever it comes from); they are not cached, as their offset is
+        unknown.
+        """
+        if self.size is not None:
+            start = max(self.size - length, 0)
+            return (yield from self.fetch(start, self.size - start))
+        if self.requested + length > self.max_bytes:
+            raise _Fail(f"no size within {self.max_bytes} bytes ({what} is needed too)")
+        self.requested += length
+        received = yield ByteRequest(-length, length)
+        return bytes(received[-length:]) if received else b""
 
 
 def _u16be(b: bytes, i: int = 0) -> int:
@@ -414,8 +454,19 @@ class _Box:
     end: int  # offset just past the box
 
 
-def _bmff_box(src: _Source, pos: int, limit: int | None, fmt: str) -> _Gen[_Box]:
-    """Read one box header at ``pos``; ``limit`` is the parent's end (None: file end)."""
+def _bmff_box(
+    src: _Source,
+    pos: int,
+    limit: int | None,
+    fmt: str,
+    *,
+    looking_for: str = "meta box",
+    family: str = "ISO BMFF",
+) -> _Gen[_Box]:
+    """Read one box header at ``pos``; ``limit`` is the parent's end (None: file end).
+
+    Also used for JP2, whose boxes have the same layout (``family`` names it in errors).
+    """
     what = f"{fmt}: box header at offset {pos}"
     hdr = yield from src.read(pos, 8, what)
     size, typ = _u32be(hdr), hdr[4:8]
@@ -426,10 +477,10 @@ def _bmff_box(src: _Source, pos: int, limit: int | None, fmt: str) -> _Gen[_Box]
     elif size == 0:
         if limit is None:
             # "Extends to end of file": only plausible for the last box (mdat).
-            raise _Fail(f"{fmt}: no meta box before box {typ!r} that runs to end of file")
+            raise _Fail(f"{fmt}: no {looking_for} before box {typ!r} that runs to end of file")
         size = limit - pos
     if size < body - pos or (limit is not None and pos + size > limit):
-        raise _Fail(f"corrupt ISO BMFF: box {typ!r} at offset {pos} has bad size {size}")
+        raise _Fail(f"corrupt {family}: box {typ!r} at offset {pos} has bad size {size}")
     return _Box(typ, body, pos + size)
 
 
@@ -660,6 +711,332 @@ def _ico(src: _Source, head: bytes) -> _Gen[ImageSize]:
     return _oriented(fmt, best[0], best[1], False)
 
 
+# --------------------------------------------------------------------------- PSD / PSB
+
+# Colour modes of the PSD spec: bitmap, grey, indexed, RGB, CMYK, multichannel, duotone, Lab.
+_PSD_MODES = frozenset({0, 1, 2, 3, 4, 7, 8, 9})
+
+
+def _psd(src: _Source, head: bytes) -> _Gen[ImageSize]:
+    """PSD (version 1) / PSB (version 2, "large document"): the 26-byte file header."""
+    d = yield from src.read(0, 26, "PSD: file header")
+    version = _u16be(d, 4)
+    if version not in (1, 2):
+        raise _Fail(f"corrupt PSD: version {version}")
+    fmt = "PSD" if version == 1 else "PSB"
+    channels, height, width = _u16be(d, 12), _u32be(d, 14), _u32be(d, 18)
+    depth, mode = _u16be(d, 22), _u16be(d, 24)
+    if not 1 <= channels <= 56:
+        raise _Fail(f"corrupt {fmt}: {channels} channels")
+    if depth not in (1, 8, 16, 32):
+        raise _Fail(f"corrupt {fmt}: bit depth {depth}")
+    if mode not in _PSD_MODES:
+        raise _Fail(f"corrupt {fmt}: colour mode {mode}")
+    return _oriented(fmt, width, height, False)
+
+
+# --------------------------------------------------------------------------- QOI
+
+
+def _qoi(src: _Source, head: bytes) -> _Gen[ImageSize]:
+    """QOI: ``qoif``, width, height (big-endian uint32), channels, colour space."""
+    d = yield from src.read(0, 14, "QOI: header")
+    if d[12] not in (3, 4):
+        raise _Fail(f"corrupt QOI: {d[12]} channels")
+    if d[13] > 1:
+        raise _Fail(f"corrupt QOI: colour space {d[13]}")
+    return _oriented("QOI", _u32be(d, 4), _u32be(d, 8), False)
+
+
+# --------------------------------------------------------------------------- PNM / PAM
+
+_PNM_NAMES = {
+    ord("1"): "PBM",
+    ord("2"): "PGM",
+    ord("3"): "PPM",
+    ord("4"): "PBM",
+    ord("5"): "PGM",
+    ord("6"): "PPM",
+    ord("7"): "PAM",
+}
+_PNM_SPACE = frozenset(b" \t\n\v\f\r")
+_PAM_KEYS = frozenset({b"DEPTH", b"MAXVAL", b"TUPLTYPE"})
+
+
+def _pnm_number(token: bytes, fmt: str, what: str) -> int:
+    # Digits only (no sign, no "0x"), and few enough that int() is cheap and exact.
+    if not token.isdigit():
+        raise _Fail(f"corrupt {fmt}: {what} {token[:16]!r} is not a number")
+    if len(token) > 9:
+        raise _Fail(f"implausible {fmt} {what} {token[:16].decode('ascii')}...")
+    return int(token)
+
+
+def _pnm_header(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """P1-P6: width and height, the first two tokens after the magic; None: need more.
+
+    Tokens are separated by whitespace; a ``#`` starts a comment up to the end of the
+    line, which also ends a token (as in netpbm).  A token is only complete once the byte
+    after it is seen, so "12" at the end of the data may still become "128".
+    """
+    values: list[int] = []
+    i, n = 2, len(data)
+    while len(values) < 2:
+        if i >= n:
+            return None
+        c = data[i]
+        if c in _PNM_SPACE:
+            i += 1
+        elif c == 0x23:  # '#'
+            ends = [e for e in (data.find(b"\n", i), data.find(b"\r", i)) if e >= 0]
+            if not ends:
+                return None
+            i = min(ends) + 1
+        else:
+            j = i
+            while j < n and 0x30 <= data[j] <= 0x39:
+                j += 1
+            if j - i > 9:
+                _pnm_number(data[i:j], fmt, ("width", "height")[len(values)])  # fails
+            if j >= n:
+                return None
+            if j == i or (data[j] not in _PNM_SPACE and data[j] != 0x23):
+                raise _Fail(
+                    f"corrupt {fmt}: unexpected byte {data[j]:#04x} in header at offset {j}"
+                )
+            values.append(_pnm_number(data[i:j], fmt, ("width", "height")[len(values)]))
+            i = j
+    return values[0], values[1]
+
+
+def _pam_header(data: bytes) -> tuple[int, int] | None:
+    """P7 (PAM): ``WIDTH n`` and ``HEIGHT n`` header lines; None: need more."""
+    found: dict[bytes, int] = {}
+    pos = 3
+    while True:
+        eol = data.find(b"\n", pos)
+        if eol < 0:
+            return None
+        line, pos = data[pos:eol].strip(), eol + 1
+        if not line or line.startswith(b"#"):
+            continue
+        key, _, value = line.partition(b" ")
+        key, value = key.strip(), value.strip()
+        if key in (b"WIDTH", b"HEIGHT"):
+            if key in found:
+                raise _Fail(f"corrupt PAM: second {key.decode()} line")
+            found[key] = _pnm_number(value, "PAM", key.decode().lower())
+            if len(found) == 2:
+                return found[b"WIDTH"], found[b"HEIGHT"]
+        elif key == b"ENDHDR":
+            raise _Fail("corrupt PAM: header ends without WIDTH and HEIGHT")
+        elif key not in _PAM_KEYS:
+            raise _Fail(f"corrupt PAM: unknown header line {line[:24]!r}")
+
+
+def _pnm(src: _Source, head: bytes) -> _Gen[ImageSize]:
+    """PBM/PGM/PPM (P1-P6) and PAM (P7): text headers, read in a growing prefix."""
+    fmt = _PNM_NAMES[head[1]]
+    if fmt == "PAM" and head[2:3] != b"\n":
+        if head.startswith(b"P7 332"):
+            raise _Fail("unsupported format XV thumbnail (P7 332)")
+        raise _Fail("corrupt PAM: no newline after P7")
+    limit = min(PNM_LIMIT, src.max_bytes)
+    data = head
+    while True:
+        size = _pam_header(data) if fmt == "PAM" else _pnm_header(data, fmt)
+        if size is not None:
+            return _oriented(fmt, size[0], size[1], False)
+        if src.size is not None and len(data) >= src.size:
+            raise _Fail(f"truncated {fmt}: header incomplete")
+        if len(data) >= limit:
+            if limit < PNM_LIMIT:
+                raise _Fail(f"no size within the first {src.max_bytes} bytes")
+            raise _Fail(f"{fmt}: no complete width and height within the first {limit} bytes")
+        # Double what we have: total bytes stay within 2x of what is needed.
+        data = yield from src.fetch(0, min(limit, max(2 * len(data), FIRST_REQUEST)))
+
+
+# --------------------------------------------------------------------------- ICNS
+
+# Apple's icon element types -> pixel size (width, height); "@2x" types count their real
+# pixels (ic10 is 512pt@2x = 1024 px).  Masks (s8mk...) share their image's size.  Other
+# types (TOC, icnV, name, info, the dark-mode and selected-variant containers) are not
+# images.
+_ICNS_SIZES: dict[bytes, tuple[int, int]] = {
+    b"ICON": (32, 32),
+    b"ICN#": (32, 32),
+    b"icm#": (16, 12),
+    b"icm4": (16, 12),
+    b"icm8": (16, 12),
+    b"ics#": (16, 16),
+    b"ics4": (16, 16),
+    b"ics8": (16, 16),
+    b"is32": (16, 16),
+    b"s8mk": (16, 16),
+    b"icl4": (32, 32),
+    b"icl8": (32, 32),
+    b"il32": (32, 32),
+    b"l8mk": (32, 32),
+    b"ich#": (48, 48),
+    b"ich4": (48, 48),
+    b"ich8": (48, 48),
+    b"ih32": (48, 48),
+    b"h8mk": (48, 48),
+    b"it32": (128, 128),
+    b"t8mk": (128, 128),
+    b"icp4": (16, 16),
+    b"icp5": (32, 32),
+    b"icp6": (64, 64),
+    b"ic07": (128, 128),
+    b"ic08": (256, 256),
+    b"ic09": (512, 512),
+    b"ic10": (1024, 1024),
+    b"ic11": (32, 32),
+    b"ic12": (64, 64),
+    b"ic13": (256, 256),
+    b"ic14": (512, 512),
+    b"ic04": (16, 16),
+    b"ic05": (32, 32),
+    b"icsb": (18, 18),
+    b"icsB": (36, 36),
+    b"sb24": (24, 24),
+    b"SB24": (48, 48),
+}
+
+
+def _icns_types(src: _Source, total: int) -> _Gen[list[bytes]]:
+    """Element types of an ICNS file of ``total`` bytes.
+
+    If the first element is a ``TOC `` whose entries account for exactly the rest of the
+    file, its list is used: one read, wherever the elements are.  Otherwise the element
+    headers are walked, jumping over each element's data.
+    """
+    hdr = yield from src.read(8, 8, "ICNS: first element header")
+    if hdr[:4] == b"TOC ":
+        toc_len = _u32be(hdr, 4)
+        if 8 <= toc_len <= 8 + 8 * MAX_ELEMENTS and toc_len % 8 == 0:
+            toc = yield from src.read(16, toc_len - 8, "ICNS: inside TOC element")
+            entries = [(toc[k : k + 4], _u32be(toc, k + 4)) for k in range(0, len(toc), 8)]
+            if 8 + toc_len + sum(n for _, n in entries) == total:
+                return [t for t, _ in entries]
+    types: list[bytes] = []
+    pos = 8
+    while pos < total:
+        if len(types) == MAX_ELEMENTS:
+            raise _Fail(f"ICNS: more than {MAX_ELEMENTS} elements")
+        hdr = yield from src.read(pos, 8, f"ICNS: element header at offset {pos}")
+        length = _u32be(hdr, 4)
+        if length < 8 or pos + length > total:
+            raise _Fail(f"corrupt ICNS: element {hdr[:4]!r} at offset {pos} has bad size {length}")
+        types.append(hdr[:4])
+        pos += length
+    return types
+
+
+def _icns(src: _Source, head: bytes) -> _Gen[ImageSize]:
+    """ICNS: the largest icon element, sized by its documented type code."""
+    hdr = yield from src.read(0, 8, "ICNS: header")
+    total = _u32be(hdr, 4)
+    if total < 16:
+        raise _Fail(f"corrupt ICNS: file length {total} in header")
+    sizes = [_ICNS_SIZES[t] for t in (yield from _icns_types(src, total)) if t in _ICNS_SIZES]
+    if not sizes:
+        raise _Fail("ICNS: no icon element of a known type")
+    width, height = max(sizes, key=lambda s: s[0] * s[1])
+    return _oriented("ICNS", width, height, False)
+
+
+# --------------------------------------------------------------------------- JPEG 2000
+
+_JP2_SIG = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+
+
+def _jp2(src: _Source, head: bytes) -> _Gen[ImageSize]:
+    """JP2 file: signature box, ftyp, then the jp2h header box whose ihdr holds the size."""
+    fmt = "JPEG2000"
+    pos = 12
+    for k in range(MAX_ELEMENTS):
+        # Read ahead so that a jp2h header and its leading ihdr come in one request.
+        yield from src.fetch(pos, 8, 30)
+        box = yield from _bmff_box(src, pos, None, fmt, looking_for="jp2h header box", family=fmt)
+        if k == 0 and box.type != b"ftyp":
+            raise _Fail(f"corrupt {fmt}: first box after the signature is {box.type!r}, not ftyp")
+        if box.type == b"jp2c":
+            raise _Fail(f"corrupt {fmt}: codestream box before the jp2h header box")
+        if box.type == b"jp2h":
+            break
+        pos = box.end
+    else:
+        raise _Fail(f"{fmt}: no jp2h header box among the first {MAX_ELEMENTS} boxes")
+    pos = box.body
+    while pos < box.end:
+        sub = yield from _bmff_box(src, pos, box.end, fmt, looking_for="ihdr box", family=fmt)
+        if sub.type == b"ihdr":
+            if sub.end - sub.body < 14:
+                raise _Fail(f"corrupt {fmt}: ihdr box of {sub.end - sub.body} bytes")
+            d = yield from src.read(sub.body, 14, f"{fmt}: inside ihdr box")
+            if _u16be(d, 8) == 0:
+                raise _Fail(f"corrupt {fmt}: ihdr box declares 0 components")
+            return _oriented(fmt, _u32be(d, 4), _u32be(d, 0), False)
+        pos = sub.end
+    raise _Fail(f"corrupt {fmt}: jp2h header box without an ihdr box")
+
+
+def _j2k(src: _Source, head: bytes) -> _Gen[ImageSize]:
+    """Raw JPEG 2000 codestream: SOC, then the SIZ marker segment (reference grid size
+    minus the image offset)."""
+    fmt = "JPEG2000"
+    d = yield from src.read(0, 24, f"{fmt}: SIZ marker segment")
+    lsiz = _u16be(d, 4)
+    if lsiz < 41:
+        raise _Fail(f"corrupt {fmt}: SIZ segment length {lsiz}")
+    xsiz, ysiz, xosiz, yosiz = (_u32be(d, i) for i in (8, 12, 16, 20))
+    if xosiz >= xsiz or yosiz >= ysiz:
+        raise _Fail(f"corrupt {fmt}: image offset {xosiz},{yosiz} outside grid {xsiz}x{ysiz}")
+    return _oriented(fmt, xsiz - xosiz, ysiz - yosiz, False)
+
+
+# --------------------------------------------------------------------------- TGA
+
+_TGA_FOOTER = b"TRUEVISION-XFILE.\x00"
+_TGA_COLORMAPPED = frozenset({1, 9})
+_TGA_TYPES = frozenset({1, 2, 3, 9, 10, 11})
+
+
+def _tga_plausible(head: bytes) -> bool:
+    """Could these first bytes be a TGA header?  (TGA has no magic bytes.)"""
+    if len(head) < 18:
+        return False
+    cmap_type, image_type, depth, alpha = head[1], head[2], head[16], head[17] & 0x0F
+    if image_type not in _TGA_TYPES or cmap_type not in (0, 1):
+        return False
+    if image_type in _TGA_COLORMAPPED and (cmap_type != 1 or _u16le(head, 5) == 0):
+        return False
+    if cmap_type == 1 and head[7] not in (15, 16, 24, 32):
+        return False
+    if depth not in (8, 15, 16, 24, 32) or alpha > depth:
+        return False
+    return _u16le(head, 12) >= 1 and _u16le(head, 14) >= 1
+
+
+def _tga(src: _Source, head: bytes) -> _Gen[ImageSize]:
+    """TGA 2.0: a plausible header confirmed by the footer in the file's last 18 bytes."""
+    footer = yield from src.tail(len(_TGA_FOOTER), "a TGA 2.0 footer in the last 18 bytes")
+    if len(footer) < len(_TGA_FOOTER):
+        raise _Fail(
+            f"unknown format (first bytes {_hex(head)}): plausible TGA header, but the "
+            "file's last 18 bytes (the TGA 2.0 footer) could not be read"
+        )
+    if footer != _TGA_FOOTER:
+        raise _Fail(
+            f"unknown format (first bytes {_hex(head)}): plausible TGA header, but no magic "
+            "bytes; TGA without a 2.0 footer cannot be told from noise"
+        )
+    # The origin bits (top/bottom, left/right) flip rows or columns, never the size.
+    return _oriented("TGA", _u16le(head, 12), _u16le(head, 14), False)
+
+
 # --------------------------------------------------------------------------- SVG
 
 _SVG_ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -818,11 +1195,6 @@ _Parser = Callable[[_Source, bytes], _Gen[ImageSize]]
 
 # Recognised but unsupported signatures, for better reasons than "unknown".
 _UNSUPPORTED = (
-    (b"8BPS", "PSD"),
-    (b"qoif", "QOI"),
-    (b"icns", "ICNS"),
-    (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "JPEG 2000 (JP2)"),
-    (b"\xff\x4f\xff\x51", "JPEG 2000 codestream"),
     (b"\xff\x0a", "JPEG XL"),
     (b"\x00\x00\x00\x0cJXL \r\n\x87\n", "JPEG XL"),
     (b"\x1f\x8b", "gzip (SVGZ?)"),
@@ -851,6 +1223,18 @@ def _detect(head: bytes) -> tuple[str, _Parser]:
     if head[:4] in (b"\x00\x00\x01\x00", b"\x00\x00\x02\x00") and head[4:6] != b"\x00\x00":
         # A zero image count is also how many TGA headers start; treat that as unknown.
         return "ICO", _ico
+    if head[:4] == b"8BPS":
+        return "PSD", _psd
+    if head[:4] == b"qoif":
+        return "QOI", _qoi
+    if head[:4] == b"icns":
+        return "ICNS", _icns
+    if head.startswith(_JP2_SIG):
+        return "JPEG2000", _jp2
+    if head[:4] == b"\xff\x4f\xff\x51":
+        return "JPEG2000", _j2k
+    if len(head) >= 3 and head[:1] == b"P" and head[1] in _PNM_NAMES and head[2] in _PNM_SPACE:
+        return "PNM", _pnm
     text = head
     for bom, _enc in _SVG_BOMS:
         if text.startswith(bom):
@@ -861,19 +1245,22 @@ def _detect(head: bytes) -> tuple[str, _Parser]:
     for magic, name in _UNSUPPORTED:
         if head.startswith(magic):
             raise _Fail(f"unsupported format {name} (first bytes {_hex(head)})")
-    if len(head) >= 3 and head[:1] == b"P" and head[1:2] in b"1234567" and head[2:3].isspace():
-        raise _Fail(f"unsupported format PNM (first bytes {_hex(head)})")
     if not head:
         raise _Fail("empty data")
+    if _tga_plausible(head):
+        # Last resort: no magic bytes, so only a TGA 2.0 footer can confirm it.
+        return "TGA", _tga
     raise _Fail(f"unknown format (first bytes {_hex(head)})")
 
 
 def read_size(max_bytes: int = 1 << 20) -> SizeReader:
     """Sans-IO size reader: yields ByteRequests, is sent bytes, returns the result.
 
-    Send each request's bytes (``b""`` or fewer bytes = end of file).  Requests never
-    have a negative offset or length and never reach past ``max_bytes``; if the size is
-    not found by then the result is ``SizeUnknown("no size within the first N bytes")``.
+    Send each request's bytes (``b""`` or fewer bytes = end of file).  Requests have a
+    positive length and never reach past ``max_bytes``, except suffix requests (negative
+    offset: the file's last bytes, see :class:`ByteRequest`); all requests together ask
+    for at most ``max_bytes`` bytes.  If the size is not found within that, the result is
+    ``SizeUnknown("no size within the first N bytes")``.
     """
     if max_bytes < 1:
         raise ValueError("max_bytes must be positive")
@@ -905,7 +1292,9 @@ class Measurement:
     """What :func:`measure` observed while driving :func:`read_size` over a buffer."""
 
     result: ImageSize | SizeUnknown
-    highest_offset: int  # end of the furthest requested range, clipped to the data
+    # End of the furthest requested range, clipped to the data: the prefix a forward-only
+    # reader needs (after a suffix request: the whole file).
+    highest_offset: int
     total_bytes: int  # sum of bytes actually returned for all requests
     requests: tuple[ByteRequest, ...]
 
@@ -919,8 +1308,12 @@ def measure(data: bytes, max_bytes: int = 1 << 20) -> Measurement:
         req = next(reader)
         while True:
             requests.append(req)
-            chunk = data[req.offset : req.offset + req.length]
-            highest = max(highest, min(req.offset + req.length, len(data)))
+            if req.from_end:
+                chunk = data[req.offset :][: req.length]
+                highest = len(data)
+            else:
+                chunk = data[req.offset : req.offset + req.length]
+                highest = max(highest, min(req.offset + req.length, len(data)))
             total += len(chunk)
             req = reader.send(chunk)
     except StopIteration as stop:

@@ -102,7 +102,7 @@ class ImageSizeLike(Protocol):
 
 
 class ByteRequestLike(Protocol):
-    """What ``imagesize.ByteRequest`` offers."""
+    """What ``imagesize.ByteRequest`` offers (a negative offset: the file's last bytes)."""
 
     @property
     def offset(self) -> int: ...

@@ -11,8 +11,10 @@ SIZE_MISMATCH = Rule(
     "An image's declared `width`/`height` match neither its stored nor its displayed size.",
     """
     The size is read from the image's own header (JPEG, PNG, GIF, WebP, AVIF,
-    HEIF, BMP, TIFF, ICO, SVG), fetching as few bytes as possible. A JPEG with
-    EXIF orientation 5-8 is displayed rotated, so both sizes are accepted.
+    HEIF, BMP, TIFF, ICO, SVG, PSD, QOI, PNM, ICNS, JPEG 2000; TGA only with
+    its 2.0 footer, read from the file's end), fetching as few bytes as
+    possible. A JPEG with EXIF orientation 5-8 is displayed rotated, so both
+    sizes are accepted.
     `--fix` writes the measured size.
 
     Example: `width: 1920` / `height: 1005` for a 1200x628 image.
