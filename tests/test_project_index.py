@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
@@ -99,25 +98,39 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     assert any(p.name.startswith(f"{DATABASE_NAME}.corrupt-") for p in cache.iterdir())
     assert any("moved aside" in notice for notice in result.notices)
     with sqlite3.connect(cache / DATABASE_NAME) as db:
-        row = db.execute("SELECT value FROM entries WHERE namespace = ?", (NAMESPACE,)).fetchone()
-        assert sorted(json.loads(row[0])) == ["seeds/000.txt", "seeds/001.txt"]
+        rows = db.execute("SELECT key FROM entries WHERE namespace LIKE ?", (NAMESPACE + "%",))
+        assert sorted(row[0] for row in rows) == ["seeds/000.txt", "seeds/001.txt"]
 
 
-def test_index_is_shared_between_processes_and_written_only_when_changed(tmp_path: Path) -> None:
-    file = tmp_path / "x.txt"
-    file.write_text("x")
-    stamp = FileStamp.of(file)
-    assert stamp is not None
-    fact = WebUrlFact("https://a.example/", 7, 9, key="https://a.example/")
+def test_index_is_shared_between_runs_and_finds_groups_in_sqlite(tmp_path: Path) -> None:
+    stamp = FileStamp(10, 20)
+    fact = WebUrlFact("https://a.example/x", 7, 9, key="https://a.example/x")
     with ProjectIndex.open(tmp_path, tmp_path) as one:
-        one.store("x.txt", stamp, fact)
+        one.record("a.txt", stamp, fact)
+        one.record(
+            "b.txt", stamp, WebUrlFact("https://a.example/y", 7, 9, key="https://a.example/y")
+        )
+        assert one.shared_web_urls() == []
     with ProjectIndex.open(tmp_path, tmp_path) as two:
-        assert two.lookup("x.txt", stamp) == fact
-        two.store("x.txt", stamp, fact)
-        assert not two._changed  # the same fact again: nothing to write
-        assert two.lookup("x.txt", FileStamp(stamp.size + 1, stamp.mtime_ns)) is None
+        assert two.stamps() == {"a.txt": (10, 20, False), "b.txt": (10, 20, False)}
+        assert two.shared_web_urls() == []  # no seed of this run takes part: nothing to report
+        two.record("c.txt", stamp, fact)
+        groups = two.shared_web_urls()
+        assert [[(s.path, s.this_run) for s in group] for group in groups] == [
+            [("a.txt", False), ("c.txt", True)]
+        ]
+        two.forget(["a.txt"])
+        assert two.shared_web_urls() == []
     with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_deleted_seeds_are_forgotten(tmp_path: Path) -> None:
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    first, second = _project(root)
+    assert len(lint_paths([first], _config(root, cache), now=FIXED_NOW).diagnostics) == 2
+    second.unlink()
+    assert lint_paths([first], _config(root, cache), now=FIXED_NOW).diagnostics == []
 
 
 def test_project_index_can_be_turned_off(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ import random
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -254,12 +254,25 @@ class ResultCache:
 
     def delete(self, namespace: str, key: str) -> None:
         """Forget one entry."""
+        self.delete_many(namespace, [key])
+
+    def delete_many(self, namespace: str, keys: list[str]) -> None:
+        """Forget several entries in one transaction."""
+        if not keys:
+            return
         self._run(
-            lambda c: c.execute(
-                "DELETE FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
+            lambda c: c.executemany(
+                "DELETE FROM entries WHERE namespace = ? AND key = ?",
+                [(namespace, key) for key in keys],
             ),
             write=True,
         )
+
+    def select(self, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Run a read-only query over ``entries`` (for stores that query their JSON values
+        with SQLite's JSON functions rather than load them); [] when the cache is off."""
+        rows = self._run(lambda c: c.execute(sql, parameters).fetchall(), write=False)
+        return list(rows or [])
 
     def purge_expired(self) -> int:
         """Delete expired entries; returns how many went."""

@@ -1,19 +1,19 @@
 """The cross-file pass: findings that need every seed of the project (C010).
 
-Runs in the parent process after the per-file pass, from the small facts each
-file's lint returned (its webUrl and position), so linted files are never read
-twice. Seeds of the project that were not linted come from the on-disk
+Runs in the parent process alongside the per-file pass, from the small fact
+each file's lint returned (its webUrl and position), so linted files are never
+read twice. Seeds of the project that were not linted come from the on-disk
 :class:`~seedlint.project_index.ProjectIndex`, read only when new or changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.discovery import display_path, walk
+from seedlint.discovery import walk
 from seedlint.document import SeedDocument, read_seed_file
 from seedlint.formats import url_key, url_problem
 from seedlint.project_index import FileStamp, ProjectIndex, WebUrlFact
@@ -38,77 +38,85 @@ def web_url_fact(document: SeedDocument | None) -> WebUrlFact:
     return WebUrlFact(url, span.line, span.column, silenced, url_key(url))
 
 
-def duplicate_web_urls(
-    linted: Mapping[Path, WebUrlFact],
-    config: Config,
-    enabled: Callable[[str], bool],
-    stats: IndexStats | None = None,
-    notices: list[str] | None = None,
-) -> list[Diagnostic]:
-    """C010 for every linted file whose webUrl another seed also has, at both places."""
-    root = config.root.resolve()
-    # Keyed by the path as shown (root-relative inside the project), so the
-    # project's files and the linted ones meet without resolving every path.
-    facts: dict[str, WebUrlFact] = {display_path(f, root): fact for f, fact in linted.items()}
-    linted_paths = set(facts)
-    # Files from outside the project are compared among themselves only: the
-    # project's seeds are not theirs.
-    inside = any(not Path(shown).is_absolute() for shown in linted_paths)
-    if config.project_index and inside:
-        with ProjectIndex.open(root, config.cache_dir) as index:
-            _add_project_facts(index, facts, config, root)
-            if stats is not None:
-                stats.update(hits=index.hits, misses=index.misses)
-            if notices is not None:
-                notices.extend(index.cache.warnings)
-    by_url: dict[str, list[str]] = {}
-    for shown, fact in facts.items():
-        if fact.key is not None:
-            by_url.setdefault(fact.key, []).append(shown)
-    diagnostics: list[Diagnostic] = []
-    for files in by_url.values():
-        if len(files) < 2 or not linted_paths.intersection(files):
-            continue  # only report groups the linted files take part in
-        files.sort()
-        for shown in files:
-            fact = facts[shown]
-            if fact.silenced or not enabled(shown):
-                continue
-            others = [f"{o}:{facts[o].line}:{facts[o].column}" for o in files if o != shown]
-            message = f'webUrl "{fact.url}" is also the webUrl of {", ".join(others)}'
-            diagnostics.append(DUPLICATE_WEB_URL.at(shown, fact.line, fact.column, message))
-    return diagnostics
+class CrossFilePass:
+    """C010, fed file by file as the per-file pass streams its results.
 
-
-def _add_project_facts(
-    index: ProjectIndex, facts: dict[str, WebUrlFact], config: Config, root: Path
-) -> None:
-    """Add the seeds under the root whose webUrl a linted file also has.
-
-    Every seed is stat()ed; only new or changed ones are read. A seed whose
-    (cached) url key no linted file shares cannot be part of a reported group,
-    so it is not even turned into a fact: a one-file run over a big project
-    costs a directory walk, a stat and a dictionary look-up per seed.
+    Each linted seed's fact is recorded in the project index as it arrives;
+    ``finish`` brings the index up to date with the rest of the project (only
+    new or changed seeds are read) and asks it for the groups of seeds sharing
+    a webUrl. With ``project-index = false`` the index lives in memory and only
+    the linted files are compared.
     """
-    wanted = {fact.key for fact in facts.values() if fact.key is not None}
-    for folder in config.paths:
-        start = root / folder
-        if not start.is_dir():
-            continue
-        for entry, shown in walk(start, config, ordered=False):
-            try:
-                stat = entry.stat()
-            except OSError:
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.root = config.root.resolve()
+        if config.project_index:
+            self.index = ProjectIndex.open(self.root, config.cache_dir)
+        else:
+            self.index = ProjectIndex.in_memory()
+        self.inside = False
+
+    def add(self, shown: str, stamp: FileStamp | None, fact: WebUrlFact | None) -> None:
+        """Record one linted file (``shown`` is its display path)."""
+        if stamp is None or fact is None:
+            return
+        # Files from outside the project are compared among themselves only: the
+        # project's seeds are not theirs (their rows are dropped by the next scan).
+        self.inside = self.inside or not Path(shown).is_absolute()
+        self.index.record(shown, stamp, fact)
+
+    def finish(
+        self,
+        enabled: Callable[[str], bool],
+        stats: IndexStats | None = None,
+        notices: list[str] | None = None,
+    ) -> list[Diagnostic]:
+        """C010 for every group of seeds sharing a webUrl that a linted file is in."""
+        with self.index:
+            if self.config.project_index and self.inside:
+                self._scan_project()
+            groups = self.index.shared_web_urls()
+            if stats is not None:
+                stats.update(hits=self.index.hits, misses=self.index.misses)
+            if notices is not None:
+                notices.extend(self.index.cache.warnings)
+        diagnostics: list[Diagnostic] = []
+        for group in groups:
+            for seed in group:
+                fact = seed.fact
+                if fact.silenced or not enabled(seed.path):
+                    continue
+                others = [f"{o.path}:{o.fact.line}:{o.fact.column}" for o in group if o is not seed]
+                message = f'webUrl "{fact.url}" is also the webUrl of {", ".join(others)}'
+                diagnostics.append(DUPLICATE_WEB_URL.at(seed.path, fact.line, fact.column, message))
+        return diagnostics
+
+    def _scan_project(self) -> None:
+        """Record every new or changed seed under the root; forget the deleted ones.
+
+        Every seed is stat()ed and only new or changed ones are read; what stays
+        in memory is a (size, mtime) pair per stored seed, not its facts.
+        """
+        index, config = self.index, self.config
+        stored = index.stamps()
+        for folder in config.paths:
+            start = self.root / folder
+            if not start.is_dir():
                 continue
-            stamp = FileStamp(stat.st_size, stat.st_mtime_ns)
-            if shown in facts:
-                index.store(shown, stamp, facts[shown])  # keep the index warm for other processes
-                continue
-            fresh, key = index.fresh_key(shown, stamp)
-            if not fresh:
+            for entry, shown in walk(start, config, ordered=False):
+                known = stored.pop(shown, None)
+                if known is not None and known[2]:
+                    continue  # linted in this run: recorded already
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    continue
+                stamp = FileStamp(stat.st_size, stat.st_mtime_ns)
+                if known is not None and (known[0], known[1]) == (stamp.size, stamp.mtime_ns):
+                    index.hits += 1
+                    continue
+                index.misses += 1
                 document = read_seed_file(Path(entry.path), shown, config.max_file_size).document
-                fact = web_url_fact(document)
-                index.store(shown, stamp, fact)
-                key = fact.key
-            if key is not None and key in wanted:
-                facts[shown] = index.lookup(shown, stamp) or WebUrlFact(None)
+                index.record(shown, stamp, web_url_fact(document))
+        index.forget(path for path, (_, _, this_run) in stored.items() if not this_run)

@@ -15,7 +15,7 @@ from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import discover, display_path
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
-from seedlint.project_index import WebUrlFact
+from seedlint.project_index import FileStamp, WebUrlFact
 from seedlint.registry import RuleSelection
 from seedlint.rules import consistency, dates, urls
 from seedlint.rules import schema as schema_rules
@@ -72,7 +72,7 @@ class LintResult:
     index_stats: dict[str, int] = field(default_factory=dict)
     """Project index lookups of the cross-file pass: ``hits`` and ``misses`` (files read)."""
     checked_paths: list[str] = field(default_factory=list)
-    """Display path of every checked file, clean or not, in the order they were checked."""
+    """Display path of every checked file, clean or not (kept only for the junit report)."""
     notices: list[str] = field(default_factory=list)
     """Things the user should know that are not findings (a corrupt cache was rebuilt ...)."""
 
@@ -85,6 +85,8 @@ class FileReport:
     diagnostics: list[Diagnostic]
     web_url: WebUrlFact | None = None
     """For the cross-file duplicate check (C010)."""
+    stamp: FileStamp | None = None
+    """Size and mtime of the file as read, for the project index."""
     url_uses: tuple[UrlUse, ...] = ()
     """For the online pass, only when probing."""
     suppressions: Suppressions | None = None
@@ -122,22 +124,21 @@ def lint_paths(
     probing = config.probe_links or config.probe_images
     diagnostics: list[Diagnostic] = []
     kept: list[FileReport] = []
-    facts: dict[Path, WebUrlFact] = {}
-    for file, report in zip(
-        files, _lint_files(files, config, now, collect_urls=probing), strict=True
-    ):
+    # The cross-file pass takes each file's webUrl as results stream in, so no
+    # per-file facts pile up here; it never re-reads a linted file.
+    duplicates = cross_file.CrossFilePass(config)
+    checked: list[str] = []
+    for report in _lint_files(files, config, now, collect_urls=probing):
         diagnostics.extend(report.diagnostics)
-        if report.web_url is not None:
-            facts[file] = report.web_url
+        duplicates.add(report.path, report.stamp, report.web_url)
         if report.url_uses:
             kept.append(report)
-    # The cross-file pass: after every file, from the facts, never re-reading linted files.
+        if config.output_format == "junit":  # the one report that lists clean files too
+            checked.append(report.path)
     stats: dict[str, int] = {}
     notices: list[str] = []
     diagnostics.extend(
-        cross_file.duplicate_web_urls(
-            facts,
-            config,
+        duplicates.finish(
             lambda shown: (
                 "C010" in _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
             ),
@@ -154,7 +155,6 @@ def lint_paths(
             diagnostics.extend(_filter(found, report.path, config, report.suppressions))
     diagnostics.sort()
     files_with_findings = len({d.path for d in diagnostics})
-    checked = [display_path(file, config.root) for file in files]
     return LintResult(
         diagnostics, len(files), files_with_findings, summary, stats, checked, notices
     )
@@ -195,10 +195,14 @@ def _lint_chunk(files: list[Path]) -> list[FileReport]:
 def lint_file(file: Path, context: CheckContext) -> FileReport:
     """Read, parse and check one file; every problem becomes a finding, never an exception."""
     shown = display_path(file, context.config.root)
-    return _finish(read_seed_file(file, shown, context.config.max_file_size), shown, context)
+    stamp = FileStamp.of(file)  # before reading: a later change shows as a new stamp
+    result = read_seed_file(file, shown, context.config.max_file_size)
+    return _finish(result, shown, context, stamp)
 
 
-def _finish(result: ReadResult, shown: str, context: CheckContext) -> FileReport:
+def _finish(
+    result: ReadResult, shown: str, context: CheckContext, stamp: FileStamp | None = None
+) -> FileReport:
     diagnostics = list(result.diagnostics)
     document = result.document
     if document is not None:
@@ -214,7 +218,14 @@ def _finish(result: ReadResult, shown: str, context: CheckContext) -> FileReport
         uses = tuple(collect_url_uses(document))
     diagnostics = _filter(diagnostics, shown, context.config, suppressions)
     fact = cross_file.web_url_fact(document)
-    return FileReport(shown, diagnostics, fact, uses, suppressions if uses else None)
+    return FileReport(
+        path=shown,
+        diagnostics=diagnostics,
+        web_url=fact,
+        stamp=stamp,
+        url_uses=uses,
+        suppressions=suppressions if uses else None,
+    )
 
 
 def _filter(

@@ -1,13 +1,16 @@
-"""An on-disk index of every seed's webUrl, so cross-file checks stay fast.
+"""Every seed's webUrl, kept in the result cache, so cross-file checks stay fast and small.
 
 pre-commit passes only the changed files, split over several processes, yet a
 duplicate ``webUrl`` (C010) must be found against every seed of the project.
-Reading and parsing all seeds on every commit would be slow, so each file's
-fact is kept in the result cache (:mod:`seedlint.cache`, the same SQLite file
-as the probe results), one entry per project holding each file's size and
-mtime_ns: a file whose size and modification time are unchanged is not read
-again. The cache copes with concurrent processes and corruption; when it
-cannot be used at all the index is simply empty (slower, never wrong).
+Each seed's fact (its url key, url and position, with the file's size and
+mtime_ns) is one row of the result cache (:mod:`seedlint.cache`, the same
+SQLite file as the probe results); a file whose size and modification time
+are unchanged is not read again. Duplicates are found by SQLite itself
+(``GROUP BY`` over the stored url keys), so a run over 10,000 seeds holds no
+per-seed facts in Python: memory does not grow with the project.
+
+Rows written by this run carry its run id, which is how "a group the linted
+files take part in" is told apart from duplicates among untouched seeds.
 
 As with git's index, a file rewritten with the same size within the same
 mtime tick is not noticed; mtime_ns makes that window nanoseconds wide on
@@ -17,6 +20,8 @@ modern file systems.
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +29,9 @@ from typing import Any
 from seedlint.cache import ResultCache
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 
-NAMESPACE = "project-index:2"
-
-"""Bump the version when the stored layout changes; old entries are then ignored."""
+NAMESPACE = "project-index:3:"
+"""Prefix of each project's namespace; bump the version when the row layout changes."""
+_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -59,37 +64,44 @@ class FileStamp:
         return cls(stat.st_size, stat.st_mtime_ns)
 
 
+@dataclass(frozen=True)
+class IndexedSeed:
+    """One member of a group of seeds sharing a webUrl."""
+
+    path: str
+    fact: WebUrlFact
+    this_run: bool
+
+
 class ProjectIndex:
-    """Facts about the seed files of one project, valid for one (size, mtime_ns) of each.
+    """The seeds of one project: recorded as they are linted, queried for duplicates.
 
-    The whole project is one cache entry (a mapping of root-relative path to
-    fact), read with one query and written back only when something changed:
-    a one-file pre-commit run over a 10,000-seed project then costs one read
-    and a ``stat`` per seed. When two processes write at once the last one
-    wins; the loser's updates are merely cache misses next time.
-
-    ``hits`` and ``misses`` count :meth:`fresh_key` look-ups since opening, so callers (and tests)
-    can tell how many files had to be read.
+    ``hits`` and ``misses`` count the project scan's look-ups (a miss means the
+    file had to be read).
     """
 
-    def __init__(self, cache: ResultCache, root: Path) -> None:
+    def __init__(self, cache: ResultCache, project: str) -> None:
         self.cache = cache
-        self.key = str(root)
-        stored = cache.get_json(NAMESPACE, self.key)
-        self._entries: dict[str, list[Any]] = stored if isinstance(stored, dict) else {}
-        self._changed = False
+        self.namespace = NAMESPACE + project
+        self.run = secrets.token_hex(8)
+        self._pending: list[tuple[str, list[Any]]] = []
         self.hits = 0
         self.misses = 0
 
     @classmethod
     def open(cls, root: Path, cache_dir: Path | None = None) -> ProjectIndex:
-        """Open the index of the project at ``root`` (an absolute, resolved path)."""
-        return cls(ResultCache((cache_dir or default_cache_dir()) / CACHE_FILE_NAME), root)
+        """The on-disk index of the project at ``root`` (an absolute, resolved path)."""
+        location = (cache_dir or default_cache_dir()) / CACHE_FILE_NAME
+        return cls(ResultCache(location), str(root))
+
+    @classmethod
+    def in_memory(cls) -> ProjectIndex:
+        """An index that lives only for this run (``project-index = false``)."""
+        return cls(ResultCache(Path(":memory:")), "")
 
     def close(self) -> None:
-        """Write back what changed, then close the underlying cache."""
-        if self._changed:
-            self.cache.put_json(NAMESPACE, self.key, self._entries, ttl=None)
+        """Write what is pending and close the cache."""
+        self.flush()
         self.cache.close()
 
     def __enter__(self) -> ProjectIndex:
@@ -98,46 +110,60 @@ class ProjectIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def fresh_key(self, relative: str, stamp: FileStamp) -> tuple[bool, str | None]:
-        """(True, stored url key or None for no webUrl) for this version of the file;
-        (False, None) when the file is new or changed and must be read."""
-        entry = self._entries.get(relative)
-        if entry is None or len(entry) != 7 or entry[0] != stamp.size or entry[1] != stamp.mtime_ns:
-            self.misses += 1
-            return False, None
-        self.hits += 1
-        key = entry[3]
-        return True, key if isinstance(key, str) else None
+    def record(self, path: str, stamp: FileStamp, fact: WebUrlFact) -> None:
+        """Remember a seed seen in this run (written in batches)."""
+        row = [stamp.size, stamp.mtime_ns, fact.key, fact.url, fact.line, fact.column]
+        self._pending.append((path, [*row, fact.silenced, self.run]))
+        if len(self._pending) >= _BATCH:
+            self.flush()
 
-    def lookup(self, relative: str, stamp: FileStamp) -> WebUrlFact | None:
-        """The fact stored for this version of the file, or None (then read the file)."""
-        return _decode(self._entries.get(relative), stamp)
+    def flush(self) -> None:
+        """Write the recorded rows in one transaction."""
+        self.cache.put_many(self.namespace, self._pending, ttl=None)
+        self._pending = []
 
-    def store(self, relative: str, stamp: FileStamp, fact: WebUrlFact) -> None:
-        """Record a fact (written back on close, only if it is new)."""
-        entry = [
-            stamp.size,
-            stamp.mtime_ns,
-            fact.url,
-            fact.key,
-            fact.line,
-            fact.column,
-            fact.silenced,
-        ]
-        if self._entries.get(relative) != entry:
-            self._entries[relative] = entry
-            self._changed = True
+    def stamps(self) -> dict[str, tuple[int, int, bool]]:
+        """(size, mtime_ns, recorded by this run) of every stored seed, by path."""
+        self.flush()
+        rows = self.cache.select(
+            "SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+            " json_extract(value, '$[7]') = :run FROM entries WHERE namespace = :namespace",
+            {"namespace": self.namespace, "run": self.run},
+        )
+        return {path: (size, mtime, bool(current)) for path, size, mtime, current in rows}
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop seeds that no longer exist."""
+        self.cache.delete_many(self.namespace, list(paths))
+
+    def shared_web_urls(self) -> list[list[IndexedSeed]]:
+        """Groups of seeds with the same url key, each with a seed recorded by this run."""
+        self.flush()
+        rows = self.cache.select(
+            "WITH seeds AS (SELECT key AS path, json_extract(value, '$[2]') AS url_key, value"
+            " FROM entries WHERE namespace = :namespace)"
+            " SELECT url_key, path, value FROM seeds WHERE url_key IN ("
+            "  SELECT url_key FROM seeds WHERE url_key IS NOT NULL GROUP BY url_key"
+            "  HAVING count(*) > 1 AND max(json_extract(value, '$[7]') = :run) = 1)"
+            " ORDER BY url_key, path",
+            {"namespace": self.namespace, "run": self.run},
+        )
+        groups: dict[str, list[IndexedSeed]] = {}
+        for url_key, path, value in rows:
+            seed = _decode(path, value, self.run)
+            if seed is not None:
+                groups.setdefault(url_key, []).append(seed)
+        return [group for group in groups.values() if len(group) > 1]
 
 
-def _decode(stored: object, stamp: FileStamp) -> WebUrlFact | None:
-    """A stored entry as a fact, if it is well-formed and for this version of the file."""
-    if not isinstance(stored, list) or len(stored) != 7:
-        return None
-    size, mtime_ns, url, key, line, column, silenced = stored
-    if (size, mtime_ns) != (stamp.size, stamp.mtime_ns):
-        return None
-    if not all(v is None or isinstance(v, str) for v in (url, key)):
+def _decode(path: str, value: str, run: str) -> IndexedSeed | None:
+    import json
+
+    try:
+        _, _, key, url, line, column, silenced, row_run = json.loads(value)
+    except (ValueError, TypeError):
         return None
     if not isinstance(line, int) or not isinstance(column, int):
         return None
-    return WebUrlFact(url, line, column, bool(silenced), key)
+    fact = WebUrlFact(url, line, column, bool(silenced), key)
+    return IndexedSeed(path, fact, row_run == run)
