@@ -106,19 +106,21 @@ def test_index_is_shared_between_runs_and_finds_groups_in_sqlite(tmp_path: Path)
     stamp = FileStamp(10, 20)
     fact = WebUrlFact("https://a.example/x", 7, 9, key="https://a.example/x")
     with ProjectIndex.open(tmp_path, tmp_path) as one:
-        one.record("a.txt", stamp, fact)
-        one.record(
-            "b.txt", stamp, WebUrlFact("https://a.example/y", 7, 9, key="https://a.example/y")
-        )
+        one.record("a.txt", stamp, fact, linted=True)
+        other = WebUrlFact("https://a.example/y", 7, 9, key="https://a.example/y")
+        one.record("b.txt", stamp, other, linted=True)
         assert one.shared_web_urls() == []
     with ProjectIndex.open(tmp_path, tmp_path) as two:
         assert two.stamps() == {"a.txt": (10, 20, False), "b.txt": (10, 20, False)}
         assert two.shared_web_urls() == []  # no seed of this run takes part: nothing to report
-        two.record("c.txt", stamp, fact)
+        two.record("c.txt", stamp, fact, linted=True)
         groups = two.shared_web_urls()
         assert [[(s.path, s.this_run) for s in group] for group in groups] == [
             [("a.txt", False), ("c.txt", True)]
         ]
+        two.record("d.txt", stamp, other, linted=False)  # read by the scan, not linted
+        two.record("e.txt", stamp, other, linted=False)
+        assert len(two.shared_web_urls()) == 1  # b/d/e share a url, but none is linted now
         two.forget(["a.txt"])
         assert two.shared_web_urls() == []
     with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
@@ -139,3 +141,9 @@ def test_project_index_can_be_turned_off(tmp_path: Path) -> None:
     config = Config(root=root, cache_dir=cache, project_index=False)
     assert lint_paths([first], config, now=FIXED_NOW).diagnostics == []
     assert not cache.exists()
+
+
+def test_duplicates_among_files_not_linted_are_not_reported(tmp_path: Path) -> None:
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _project(root, count=3, duplicate=True)  # 000 and 001 share a webUrl
+    assert lint_paths([files[2]], _config(root, cache), now=FIXED_NOW).diagnostics == []

@@ -64,7 +64,7 @@ class CrossFilePass:
         # Files from outside the project are compared among themselves only: the
         # project's seeds are not theirs (their rows are dropped by the next scan).
         self.inside = self.inside or not Path(shown).is_absolute()
-        self.index.record(shown, stamp, fact)
+        self.index.record(shown, stamp, fact, linted=True)
 
     def finish(
         self,
@@ -118,5 +118,5 @@ class CrossFilePass:
                     continue
                 index.misses += 1
                 document = read_seed_file(Path(entry.path), shown, config.max_file_size).document
-                index.record(shown, stamp, web_url_fact(document))
+                index.record(shown, stamp, web_url_fact(document), linted=False)
         index.forget(path for path, (_, _, this_run) in stored.items() if not this_run)

@@ -110,10 +110,10 @@ class ProjectIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def record(self, path: str, stamp: FileStamp, fact: WebUrlFact) -> None:
-        """Remember a seed seen in this run (written in batches)."""
+    def record(self, path: str, stamp: FileStamp, fact: WebUrlFact, *, linted: bool) -> None:
+        """Remember a seed (written in batches); ``linted`` marks the files this run checks."""
         row = [stamp.size, stamp.mtime_ns, fact.key, fact.url, fact.line, fact.column]
-        self._pending.append((path, [*row, fact.silenced, self.run]))
+        self._pending.append((path, [*row, fact.silenced, self.run if linted else None]))
         if len(self._pending) >= _BATCH:
             self.flush()
 
@@ -123,7 +123,7 @@ class ProjectIndex:
         self._pending = []
 
     def stamps(self) -> dict[str, tuple[int, int, bool]]:
-        """(size, mtime_ns, recorded by this run) of every stored seed, by path."""
+        """(size, mtime_ns, linted in this run) of every stored seed, by path."""
         self.flush()
         rows = self.cache.select(
             "SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
@@ -137,15 +137,16 @@ class ProjectIndex:
         self.cache.delete_many(self.namespace, list(paths))
 
     def shared_web_urls(self) -> list[list[IndexedSeed]]:
-        """Groups of seeds with the same url key, each with a seed recorded by this run."""
+        """Groups of seeds with the same url key, each with a seed linted in this run."""
         self.flush()
+        # The url keys of this run's seeds, then every seed with one of them: two
+        # scans with an ephemeral index, cheaper than grouping the whole project.
         rows = self.cache.select(
-            "WITH seeds AS (SELECT key AS path, json_extract(value, '$[2]') AS url_key, value"
-            " FROM entries WHERE namespace = :namespace)"
-            " SELECT url_key, path, value FROM seeds WHERE url_key IN ("
-            "  SELECT url_key FROM seeds WHERE url_key IS NOT NULL GROUP BY url_key"
-            "  HAVING count(*) > 1 AND max(json_extract(value, '$[7]') = :run) = 1)"
-            " ORDER BY url_key, path",
+            "SELECT json_extract(value, '$[2]') AS url_key, key, value FROM entries"
+            " WHERE namespace = :namespace AND url_key IN ("
+            "  SELECT json_extract(value, '$[2]') FROM entries"
+            "  WHERE namespace = :namespace AND json_extract(value, '$[7]') = :run)"
+            " ORDER BY url_key, key",
             {"namespace": self.namespace, "run": self.run},
         )
         groups: dict[str, list[IndexedSeed]] = {}
