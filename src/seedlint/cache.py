@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import random
+import os
 import sqlite3
 import threading
 import time
@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS entries (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entries_expiry ON entries (expires_at);
 """
+
+
+def _pause(attempt: int) -> None:
+    """Back off before retrying a locked database, with jitter so processes do not collide."""
+    import random  # rare path; random pulls in hashlib, which costs start-up time
+
+    time.sleep(0.05 * (attempt + 1) * random.uniform(0.5, 1.5))
 
 
 def _is_lock_error(exc: sqlite3.Error) -> bool:
@@ -100,7 +107,7 @@ class ResultCache:
                 return
             except sqlite3.Error as exc:
                 if _is_lock_error(exc):
-                    time.sleep(0.05 * (attempt + 1) * random.uniform(0.5, 1.5))
+                    _pause(attempt)
                     continue
                 corrupt = isinstance(exc, sqlite3.DatabaseError) and not isinstance(
                     exc,
@@ -117,9 +124,7 @@ class ResultCache:
     def _set_aside(self, exc: BaseException) -> bool:
         """Rename a corrupt file (and its WAL/SHM) aside; True when a fresh start is possible."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(
-            f"{self.path.name}.corrupt-{stamp}-{random.randrange(1 << 16):04x}"
-        )
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{os.urandom(2).hex()}")
         try:
             self.path.rename(target)
         except FileNotFoundError:
@@ -180,7 +185,7 @@ class ResultCache:
                     return result
                 except sqlite3.Error as exc:
                     if _is_lock_error(exc):
-                        time.sleep(0.05 * (attempt + 1) * random.uniform(0.5, 1.5))
+                        _pause(attempt)
                         continue
                     if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
                         exc, sqlite3.OperationalError

@@ -50,9 +50,13 @@ def walk(
 
     Symlinked folders are not followed (no loops), and only regular files are
     yielded: a FIFO or device named ``x.txt`` would block or never end. Exclude
-    globs match a name or the path relative to the project root.
+    globs without a ``/`` match names; those with one match the path relative
+    to the project root.
     """
-    include, exclude = _pattern(config.include), _pattern(config.exclude)
+    include = _pattern(config.include).match
+    exclude_name = _pattern(tuple(g for g in config.exclude if "/" not in g)).match
+    path_globs = tuple(g for g in config.exclude if "/" in g)
+    exclude_path = _pattern(path_globs).match if path_globs else None
     relative = display_path(folder, config.root)
     prefix = "" if relative == "." else relative + "/"
     pending: list[tuple[str, str]] = [(str(folder), prefix)]
@@ -66,11 +70,11 @@ def walk(
         subfolders = []
         for entry in entries:
             name = entry.name
-            if exclude.match(name) or exclude.match(prefix + name):
+            if exclude_name(name) or (exclude_path and exclude_path(prefix + name)):
                 continue
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append((entry.path, f"{prefix}{name}/"))
-            elif include.match(name) and entry.is_file():
+            elif include(name) and entry.is_file():
                 yield entry, prefix + name
         pending.extend(reversed(subfolders))
 

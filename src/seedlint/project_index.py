@@ -20,7 +20,6 @@ modern file systems.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +82,7 @@ class ProjectIndex:
     def __init__(self, cache: ResultCache, project: str) -> None:
         self.cache = cache
         self.namespace = NAMESPACE + project
-        self.run = secrets.token_hex(8)
+        self.run = os.urandom(8).hex()
         self._pending: list[tuple[str, list[Any]]] = []
         self.hits = 0
         self.misses = 0
