@@ -253,6 +253,10 @@ def test_get_fallback_asks_for_one_byte(http_server, local_settings, probe_run):
     assert result.outcome is LinkOutcome.ALIVE and result.status == 206
     get = [r for r in http_server.requests("/page") if r.method == "GET"]
     assert get[0].headers.get("range") == "bytes=0-0"
+    # The server thread logs what it sent after the client has already closed: wait for it.
+    deadline = time.monotonic() + 2.0
+    while sum(r.body_sent for r in get) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert sum(r.body_sent for r in get) == 1
 
 
