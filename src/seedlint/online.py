@@ -82,11 +82,8 @@ def _image_use(document: SeedDocument, base: JsonPath, image: dict[str, Any]) ->
     if use is None:
         return None
     width, height = image.get("width"), image.get("height")
-    if (
-        not isinstance(width, int)
-        or not isinstance(height, int)
-        or not (_is_int(width) and _is_int(height))
-    ):
+    # bool is an int subclass, and `width: true` is no size.
+    if type(width) is not int or type(height) is not int:
         return UrlUse(use.path, use.json_path, use.url, use.line, use.column, image=True)
     width_path, height_path = (*base, "width"), (*base, "height")
     width_span: Span = document.values[width_path]
@@ -103,10 +100,6 @@ def _image_use(document: SeedDocument, base: JsonPath, image: dict[str, Any]) ->
         declared=(width, height),
         size_spans=spans if plain else None,
     )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def online_diagnostics(uses: Iterable[UrlUse], report: ProbeReport) -> list[Diagnostic]:
