@@ -15,7 +15,7 @@ from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import walk
 from seedlint.document import SeedDocument, read_seed_file
-from seedlint.formats import url_key, url_problem
+from seedlint.formats import is_valid_url, url_key
 from seedlint.project_index import FileStamp, ProjectIndex, WebUrlFact
 from seedlint.rules.consistency import DUPLICATE_WEB_URL
 from seedlint.suppressions import parse_suppressions
@@ -29,7 +29,7 @@ def web_url_fact(document: SeedDocument | None) -> WebUrlFact:
         return WebUrlFact(None)
     url = document.data.get("webUrl")
     span = document.values.get(("webUrl",))
-    if not isinstance(url, str) or span is None or url_problem(url) is not None:
+    if not isinstance(url, str) or span is None or not is_valid_url(url):
         return WebUrlFact(None)
     silenced = False
     if "seedlint" in document.text:

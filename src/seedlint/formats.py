@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
 _DATE_TIME = re.compile(
@@ -131,6 +132,13 @@ def url_problem(text: str) -> FormatProblem | None:
     if port_problem is not None:
         return port_problem
     return host_problem(parts.hostname or "")
+
+
+@lru_cache(maxsize=8192)
+def is_valid_url(text: str) -> bool:
+    """``url_problem(text) is None``, memoised: the schema's format check, the URL and
+    consistency rules, C010 and the probe collector all ask about the same URLs."""
+    return url_problem(text) is None
 
 
 def _port_problem(parts: SplitResult) -> FormatProblem | None:

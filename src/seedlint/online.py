@@ -12,20 +12,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from seedlint import formats
 from seedlint.config import CACHE_FILE_NAME
 from seedlint.diagnostics import Diagnostic, Edit, Fix
 from seedlint.document import JsonPath, SeedDocument, Span
+from seedlint.formats import is_valid_url
 from seedlint.rules import images as image_rules
 from seedlint.rules import links as link_rules
+from seedlint.rules.fields import URL_KEYS, articles
 from seedlint.rules.schema import describe_path
 
 if TYPE_CHECKING:
     from seedlint.config import Config
     from seedlint.linter import FileReport
     from seedlint.probe import ImageResult, LinkResult, ProbeReport, ProbeSettings, ProgressSnapshot
-
-LINK_FIELDS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 
 
 @dataclass(frozen=True)
@@ -46,18 +45,9 @@ class UrlUse:
 
 def collect_url_uses(document: SeedDocument) -> list[UrlUse]:
     """Every well-formed URL of the seed and its related items (malformed ones are findings already)."""
-    data = document.data
-    if not isinstance(data, dict):
-        return []
     uses: list[UrlUse] = []
-    articles: list[tuple[JsonPath, Any]] = [((), data)]
-    related = data.get("related")
-    if isinstance(related, list):
-        articles += [(("related", i), item) for i, item in enumerate(related)]
-    for base, article in articles:
-        if not isinstance(article, dict):
-            continue
-        for field in LINK_FIELDS:
+    for base, article in articles(document):
+        for field in URL_KEYS:
             use = _use(document, (*base, field), article.get(field))
             if use is not None:
                 uses.append(use)
@@ -71,7 +61,7 @@ def collect_url_uses(document: SeedDocument) -> list[UrlUse]:
 
 
 def _use(document: SeedDocument, json_path: JsonPath, url: Any) -> UrlUse | None:
-    if not isinstance(url, str) or formats.url_problem(url) is not None:
+    if not isinstance(url, str) or not is_valid_url(url):
         return None
     span = document.position(json_path)
     return UrlUse(document.path, json_path, url, span.line, span.column)

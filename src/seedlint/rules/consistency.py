@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.document import JsonPath
-from seedlint.formats import url_key
+from seedlint.formats import is_valid_url, url_key
 from seedlint.registry import Rule
 from seedlint.rules.fields import (
     articles,
     inner_span,
     is_safe_plain,
-    is_valid_url,
     position_in_value,
     text_at,
 )

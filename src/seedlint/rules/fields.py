@@ -7,24 +7,16 @@ related articles are "articles" with the same date, URL and text fields.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 import yaml
 
 from seedlint.document import JsonPath, SeedDocument, Span
-from seedlint.formats import url_problem
 
 URL_KEYS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 DATE_KEYS = ("publishedDateTime", "updatedDateTime")
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
-
-
-@lru_cache(maxsize=8192)
-def is_valid_url(url: str) -> bool:
-    """``formats.url_problem(url) is None``, memoised: each URL is judged by several rules."""
-    return url_problem(url) is None
 
 
 def articles(document: SeedDocument) -> Iterator[tuple[JsonPath, dict[str, Any]]]:

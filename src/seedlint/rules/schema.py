@@ -209,7 +209,7 @@ def _format_checker() -> Any:
         return not isinstance(value, str) or formats.datetime_problem(value) is None
 
     def iri(value: object) -> bool:
-        return not isinstance(value, str) or formats.url_problem(value) is None
+        return not isinstance(value, str) or formats.is_valid_url(value)
 
     checker.checks("date-time")(date_time)
     checker.checks("iri")(iri)

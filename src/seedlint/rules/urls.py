@@ -14,12 +14,11 @@ from urllib.parse import urlsplit
 
 from seedlint import amp
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
-from seedlint.formats import is_ip_literal
+from seedlint.formats import is_ip_literal, is_valid_url
 from seedlint.registry import Rule
 from seedlint.rules.fields import (
     URL_KEYS,
     articles,
-    is_valid_url,
     line_of,
     quote_like,
     text_at,
