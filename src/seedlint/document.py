@@ -281,7 +281,7 @@ class _Composer:
 
     def _walk(self, loader: Any) -> None:
         doc = self.document
-        # Each frame: [container, path, pending key or _MISSING, start event, tagged-out flag]
+        # Each frame: [container, path, pending key or _MISSING, start event]
         stack: list[list[Any]] = []
         documents = 0
         while loader.check_event():
@@ -298,7 +298,7 @@ class _Composer:
                     raise _Abort
                 continue
             if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
-                _, done_path, _, start_event, _ = stack.pop()
+                _, done_path, _, start_event = stack.pop()
                 doc.values[done_path] = self._span(start_event, event)
                 continue
             if kind not in (
@@ -396,7 +396,7 @@ class _Composer:
             )
         if not accepted:
             self.document.ignored.add(path)
-        stack.append([container, path, _MISSING, event, not accepted])
+        stack.append([container, path, _MISSING, event])
         return container if accepted else None
 
     def _scalar(self, event: Any, path: JsonPath, span: Span) -> Any:

@@ -28,6 +28,7 @@ from .settings import ProbeSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 ProgressCallback = Callable[[ProgressSnapshot], None]
 
 
@@ -71,13 +72,21 @@ class _CacheAccess:
     def _call(self, fn: Callable[[], T]) -> Awaitable[T]:
         return asyncio.get_running_loop().run_in_executor(self._pool, fn)
 
-    async def get(self, kind: str, url: str) -> dict[str, Any] | None:
+    async def get(
+        self, kind: str, url: str, decode: Callable[[str, dict[str, Any]], R]
+    ) -> R | None:
+        """The cached result for ``url``, or None; an unreadable record is just a miss."""
         cache = self.cache
         if cache is None or self.settings.refresh:
             return None
         namespace = ResultCache.result_namespace(kind, self.settings.fingerprint(kind))
         value = await self._call(lambda: cache.get_json(namespace, url))
-        return value if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            return None
+        try:
+            return decode(url, value)
+        except (KeyError, ValueError, TypeError, IndexError):
+            return None
 
     async def put(self, kind: str, url: str, value: dict[str, Any]) -> None:
         cache = self.cache
@@ -138,13 +147,7 @@ async def probe(
     session = Session(settings, client)
 
     async def one_link(url: str) -> None:
-        result: LinkResult | None = None
-        data = await store.get("link", url)
-        if data is not None:
-            try:
-                result = LinkResult.from_json(url, data)
-            except (KeyError, ValueError, TypeError):
-                result = None  # an unreadable record is just a miss
+        result = await store.get("link", url, LinkResult.from_json)
         if result is None:
             result = await probe_link(session, policy, url)
             if result.outcome in CACHEABLE_LINK:
@@ -153,13 +156,7 @@ async def probe(
         tracker.finished(result.outcome.ok, result.from_cache)
 
     async def one_image(url: str) -> None:
-        result: ImageResult | None = None
-        data = await store.get("image", url)
-        if data is not None:
-            try:
-                result = ImageResult.from_json(url, data)
-            except (KeyError, ValueError, TypeError, IndexError):
-                result = None
+        result = await store.get("image", url, ImageResult.from_json)
         if result is None:
             assert reader is not None
             result = await probe_image(session, policy, url, reader)
