@@ -618,7 +618,17 @@ def bench(args: argparse.Namespace, root: Path) -> int:
     import_total, imports = import_breakdown(tools.seedlint, Path("one.txt"), outside)
     links = links_numbers(args.links, args.quick)
 
-    out, targets = report(args, n, jobs, floor, cold, warm, changed, reference, one_rows, memory)
+    out, targets = report(
+        n=n,
+        jobs=jobs,
+        floor=floor,
+        cold=cold,
+        warm=warm,
+        changed=changed,
+        reference=reference,
+        one=one_rows,
+        memory=memory,
+    )
     out += links_report(links, targets)
     out.append("")
     out.append(
@@ -648,7 +658,7 @@ def bench(args: argparse.Namespace, root: Path) -> int:
 
 
 def report(
-    args: argparse.Namespace,
+    *,
     n: int,
     jobs: int,
     floor: Timing,
@@ -738,9 +748,7 @@ def report(
     return lines + detail, targets
 
 
-def links_report(
-    links: tuple[str, dict[str, float]] | None, targets: dict[str, bool]
-) -> list[str]:
+def links_report(links: tuple[str, dict[str, float]] | None, targets: dict[str, bool]) -> list[str]:
     """The links benchmark's row: wall against its ideal, CPU per request, warm re-run."""
     if links is None:
         return ["", "Links: no saved numbers (run with `--links`)."]
