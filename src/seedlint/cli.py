@@ -9,13 +9,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from seedlint import __version__
 from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config
 from seedlint.diagnostics import Diagnostic, ExitCode, plural
 from seedlint.discovery import DiscoveryError
 from seedlint.registry import all_rules, find_rule, unknown_selectors
 from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
 from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
+from seedlint.version import __version__
 
 if TYPE_CHECKING:
     from seedlint.linter import LintResult

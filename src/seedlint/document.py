@@ -17,8 +17,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from seedlint.catalogue import structure
 from seedlint.diagnostics import Diagnostic
-from seedlint.rules import structure
 
 try:  # libyaml's C parser; the pure-Python one gives the same events, slower.
     from yaml import CSafeLoader as _Loader

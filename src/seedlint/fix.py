@@ -21,7 +21,8 @@ from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic, Edit, Fix
 from seedlint.discovery import display_path
 from seedlint.document import parse_seed
-from seedlint.linter import CheckContext, lint_parsed, make_context
+from seedlint.linter import lint_parsed, make_context
+from seedlint.rules.context import CheckContext
 
 MAX_PASSES = 10
 """A fix can enable another (http→https changes the expected cdnAmpWebUrl); stop eventually."""

@@ -19,28 +19,16 @@ from seedlint.project_index import FileStamp, WebUrlFact
 from seedlint.registry import RuleSelection
 from seedlint.rules import consistency, dates, urls
 from seedlint.rules import schema as schema_rules
+from seedlint.rules.context import CheckContext
 from seedlint.suppressions import Suppressions, parse_suppressions, per_file_codes
 
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
-
     from seedlint.online import UrlUse
     from seedlint.probe import ProgressSnapshot
 
 PARALLEL_THRESHOLD = 64
 """Below this many files a worker pool costs more than it saves (the pre-commit case)."""
 CHUNK_SIZE = 64
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """What document rules may consult besides the document. Rules never do I/O."""
-
-    config: Config
-    validator: Validator
-    now: datetime
-    collect_urls: bool = False
-    """Record each document's URLs for the online pass (only when probing)."""
 
 
 DocumentCheck = Callable[[SeedDocument, CheckContext], Iterable[Diagnostic]]
@@ -150,8 +138,8 @@ def lint_paths(
     if probing:
         from seedlint.online import run_online_checks
 
-        online, summary = run_online_checks(kept, config, progress)
-        for report, found in online:
+        online, summary = run_online_checks([r.url_uses for r in kept], config, progress)
+        for report, found in zip(kept, online, strict=True):
             diagnostics.extend(_filter(found, report.path, config, report.suppressions))
     diagnostics.sort()
     files_with_findings = len({d.path for d in diagnostics})

@@ -19,11 +19,10 @@ from seedlint.formats import is_valid_url
 from seedlint.rules import images as image_rules
 from seedlint.rules import links as link_rules
 from seedlint.rules.fields import URL_KEYS, articles
-from seedlint.rules.schema import describe_path
+from seedlint.rules.messages import describe_path
 
 if TYPE_CHECKING:
     from seedlint.config import Config
-    from seedlint.linter import FileReport
     from seedlint.probe import ImageResult, LinkResult, ProbeReport, ProbeSettings, ProgressSnapshot
 
 
@@ -183,18 +182,18 @@ def probe_settings(config: Config) -> ProbeSettings:
 
 
 def run_online_checks(
-    reports: Sequence[FileReport],
+    uses_per_file: Sequence[Sequence[UrlUse]],
     config: Config,
     progress: Callable[[ProgressSnapshot], None] | None = None,
-) -> tuple[list[tuple[FileReport, list[Diagnostic]]], str]:
-    """Probe every distinct URL of ``reports`` once; findings per file, and a summary line."""
+) -> tuple[list[list[Diagnostic]], str]:
+    """Probe every distinct URL used by the files once; findings per file, and a summary line."""
     from seedlint.probe import run_probe
 
-    uses = [use for report in reports for use in report.url_uses]
+    uses = [use for file_uses in uses_per_file for use in file_uses]
     links = list(dict.fromkeys(u.url for u in uses if not u.image)) if config.probe_links else []
     images = list(dict.fromkeys(u.url for u in uses if u.image)) if config.probe_images else []
     report = run_probe(links, images, probe_settings(config), progress)
-    per_file = [(r, online_diagnostics(r.url_uses, report)) for r in reports]
+    per_file = [online_diagnostics(file_uses, report) for file_uses in uses_per_file]
     summary = (
         f"Probed {len(links)} link{'s' if len(links) != 1 else ''} and "
         f"{len(images)} image{'s' if len(images) != 1 else ''} in {report.elapsed:.1f}s: "

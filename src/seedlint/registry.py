@@ -1,8 +1,10 @@
 """Rule metadata and rule selection.
 
-Every rule is declared once, in the module that reports it, as a :class:`Rule`
-carrying its stable code, kebab-case name, default severity and documentation.
-Codes are a group letter and three digits and are never reused.
+Every rule is declared once, as a :class:`~seedlint.catalogue.rule.Rule` carrying
+its stable code, kebab-case name, default severity and documentation: next to its
+check in ``rules/``, or in the catalogue for the rules reported while a document
+is read. Codes are a group letter and three digits and are never reused.
+This module sits above the rule modules; rules never import it.
 """
 
 from __future__ import annotations
@@ -12,64 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from seedlint.diagnostics import Diagnostic, Fix, Severity
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A rule's identity and documentation."""
-
-    code: str
-    name: str
-    summary: str
-    """One line: what the rule reports."""
-    explanation: str
-    """Why it matters, an example and what to write instead (Markdown)."""
-    severity: Severity = Severity.ERROR
-    fixable: bool = False
-    online: bool = False
-
-    def at(
-        self,
-        path: str,
-        line: int,
-        column: int,
-        message: str,
-        *,
-        end: tuple[int, int] | None = None,
-        fix: Fix | None = None,
-        severity: Severity | None = None,
-    ) -> Diagnostic:
-        """A finding of this rule at ``path:line:column``."""
-        return Diagnostic(
-            path=path,
-            line=line,
-            column=column,
-            code=self.code,
-            message=message,
-            severity=severity or self.severity,
-            end_line=end[0] if end else None,
-            end_column=end[1] if end else None,
-            fix=fix,
-        )
-
-    @property
-    def flags(self) -> str:
-        """``error``, ``warning, fixable``, ``error, online`` ..."""
-        return ", ".join(
-            [
-                self.severity.value,
-                *(["fixable"] if self.fixable else []),
-                *(["online"] if self.online else []),
-            ]
-        )
-
-    @property
-    def documentation(self) -> str:
-        """The full text shown by ``seedlint rule CODE``."""
-        body = textwrap.dedent(self.explanation).strip()
-        return f"{self.code} {self.name} ({self.flags})\n\n{self.summary}\n\n{body}\n"
-
+from seedlint.catalogue.rule import Rule
 
 _GROUPS = {
     "S": "Structure: bytes, front matter and YAML",
@@ -85,7 +30,9 @@ _GROUPS = {
 
 def all_rules() -> tuple[Rule, ...]:
     """Every rule, by group (S, E, D, U, C, L, I) then code. The list of modules is explicit on purpose."""
-    from seedlint.rules import consistency, dates, images, links, schema, structure, urls
+    # Imported here only so that `seedlint --version` and config errors stay fast.
+    from seedlint.catalogue import structure
+    from seedlint.rules import consistency, dates, images, links, schema, urls
 
     modules: Sequence[Any] = (structure, schema, dates, urls, consistency, links, images)
     rules = [rule for module in modules for rule in module.RULES]

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from seedlint import __version__
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Severity
-from seedlint.registry import Rule
+from seedlint.version import __version__
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Severity
-from seedlint.registry import Rule
 from seedlint.reporters.base import ReportContext
 
 SARIF_SCHEMA_URI = (

@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.document import JsonPath
 from seedlint.formats import is_valid_url, url_key
-from seedlint.registry import Rule
 from seedlint.rules.fields import (
     articles,
     inner_span,
@@ -27,11 +27,11 @@ from seedlint.rules.fields import (
     position_in_value,
     text_at,
 )
-from seedlint.rules.schema import describe_path
+from seedlint.rules.messages import describe_path
 
 if TYPE_CHECKING:
     from seedlint.document import SeedDocument
-    from seedlint.linter import CheckContext
+    from seedlint.rules.context import CheckContext
 
 BAD_SECURED = Rule(
     "C001",

@@ -11,15 +11,15 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic
 from seedlint.formats import parse_datetime
-from seedlint.registry import Rule
 from seedlint.rules.fields import DATE_KEYS, articles, text_at
-from seedlint.rules.schema import describe_path
+from seedlint.rules.messages import describe_path
 
 if TYPE_CHECKING:
     from seedlint.document import SeedDocument
-    from seedlint.linter import CheckContext
+    from seedlint.rules.context import CheckContext
 
 INVALID_DATE_TIME = Rule(
     "D001",

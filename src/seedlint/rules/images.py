@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Severity
-from seedlint.registry import Rule
 
 SIZE_MISMATCH = Rule(
     "I001",

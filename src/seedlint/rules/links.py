@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Severity
-from seedlint.registry import Rule
 
 _PROBE_NOTE = (
     "Reported only with `--probe` or `--probe-links`; results are cached (default one day)."

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seedlint import formats
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic
 from seedlint.document import JsonPath, SeedDocument
-from seedlint.registry import Rule, all_rules
+from seedlint.rules import dates, urls
+from seedlint.rules.messages import describe_path, describe_value, quote
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -119,7 +121,10 @@ _TYPE_NAMES = {
     "null": "nothing (null)",
 }
 _FORMAT_KIND = {"date-time": "an RFC 3339 date-time", "iri": "a valid URL", "uri": "a valid URL"}
-_MAX_QUOTED = 80
+
+
+_FORMAT_RULES = {rule.code: rule for rule in (*dates.RULES, *urls.RULES)}
+"""The rules a failed ``format`` check is reported under, by the code the check names."""
 
 
 class SchemaError(Exception):
@@ -280,7 +285,7 @@ def _diagnose(
         for index, item in enumerate(instance):
             if item in seen:
                 span = document.position((*path, index))
-                message = f"{where}: {_quote(item)} is listed more than once; expected unique items"
+                message = f"{where}: {quote(item)} is listed more than once; expected unique items"
                 yield BAD_LIST.at(document.path, span.line, span.column, message)
             else:
                 seen.append(item)
@@ -301,9 +306,9 @@ def _format_diagnostic(document: SeedDocument, error: Any, path: JsonPath, span:
     checker = formats.datetime_problem if fmt == "date-time" else formats.url_problem
     problem = checker(value) if isinstance(value, str) else None
     code, reason = (problem.code, problem.reason) if problem else ("E007", error.message)
-    rule = next((r for r in all_rules() if r.code == code), SCHEMA_VIOLATION)
+    rule = _FORMAT_RULES.get(code, SCHEMA_VIOLATION)
     kind = _FORMAT_KIND.get(fmt, f"a valid {fmt}")
-    message = f"{describe_path(path)} {_quote(value)} is not {kind}: {reason}"
+    message = f"{describe_path(path)} {quote(value)} is not {kind}: {reason}"
     return rule.at(
         document.path, span.line, span.column, message, end=(span.end_line, span.end_column)
     )
@@ -327,8 +332,8 @@ def _message(keyword: str, error: Any, schema: dict[str, Any], where: str, note:
         return f"{where}: expected a number {sign} {error.validator_value}, got {value}"
     if keyword in ("enum", "const"):
         options = error.validator_value if keyword == "enum" else [error.validator_value]
-        listed = ", ".join(_quote(option) for option in options)
-        return f"{where}: expected one of {listed}, got {_quote(value)}"
+        listed = ", ".join(quote(option) for option in options)
+        return f"{where}: expected one of {listed}, got {quote(value)}"
     if keyword == "minLength" and error.validator_value == 1:
         return f"{where}: must not be empty"
     if keyword == "minLength":
@@ -337,7 +342,7 @@ def _message(keyword: str, error: Any, schema: dict[str, Any], where: str, note:
         return f"{where}: expected at most {error.validator_value} characters, got {len(value)}"
     if keyword == "pattern":
         expected = expected_text or f"text matching {error.validator_value}"
-        return f"{where}: {_quote(value)} is not {expected}"
+        return f"{where}: {quote(value)} is not {expected}"
     if keyword == "minItems":
         count = error.validator_value
         return (
@@ -356,33 +361,3 @@ def _unknown_key_message(key: str, where: str, known: list[str]) -> str:
     if close:
         return f'unknown key "{key}" in {place}; did you mean "{close[0]}"?'
     return f'unknown key "{key}" in {place}; not part of the seed format'
-
-
-def describe_path(path: JsonPath) -> str:
-    """``("related", 2, "webUrl")`` → ``related[2].webUrl``; the root is "front matter"."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "front matter"
-
-
-def describe_value(value: Any) -> str:
-    """A short phrase naming a value and its type, for messages."""
-    if value is None:
-        return "nothing (an empty value)"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, int):
-        return f"the integer {value}"
-    if isinstance(value, float):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the string {_quote(value)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "a list"
-
-
-def _quote(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
-    return text if len(text) <= _MAX_QUOTED else text[: _MAX_QUOTED - 2] + '…"'

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from seedlint import amp
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.formats import is_ip_literal, is_valid_url
-from seedlint.registry import Rule
 from seedlint.rules.fields import (
     URL_KEYS,
     articles,
@@ -23,11 +23,11 @@ from seedlint.rules.fields import (
     quote_like,
     text_at,
 )
-from seedlint.rules.schema import describe_path
+from seedlint.rules.messages import describe_path
 
 if TYPE_CHECKING:
     from seedlint.document import JsonPath, SeedDocument
-    from seedlint.linter import CheckContext
+    from seedlint.rules.context import CheckContext
 
 NOT_ABSOLUTE = Rule(
     "U001",

@@ -1,13 +1,14 @@
 """Rules about the file itself: bytes, front matter and YAML.
 
-These are reported while the document is read (see :mod:`seedlint.document`);
-a file with an error here may not reach the schema and value rules.
+These are reported while the document is read (see :mod:`seedlint.document`),
+so their metadata sits in the catalogue below it; a file with an error here may
+not reach the schema and value rules.
 """
 
 from __future__ import annotations
 
+from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Severity
-from seedlint.registry import Rule
 
 MISSING_FRONT_MATTER = Rule(
     "S001",
