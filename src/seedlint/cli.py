@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from seedlint.linter import LintResult
     from seedlint.probe import ProgressSnapshot
 
-_COMMANDS = ("check", "rules", "rule")
+_COMMANDS = ("check", "rules", "rule", "server")
 
 
 def _codes(value: str) -> list[str]:
@@ -118,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rule = commands.add_parser("rule", help="show the documentation of one rule")
     rule.add_argument("code", help="a rule code such as S001, or its name")
+    commands.add_parser(
+        "server",
+        help="run the language server on stdin/stdout (needs the 'server' extra)",
+    )
     return parser
 
 
@@ -195,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules(args.format)
         if args.command == "rule":
             return _show_rule(args.code)
+        if args.command == "server":
+            return _serve()
         return _check(args)
     except (ConfigError, DiscoveryError, OutputPathError) as error:
         print(f"seedlint: error: {error}", file=sys.stderr)
@@ -230,6 +236,21 @@ def _show_rule(code: str) -> int:
         print(f"seedlint: error: no rule {code!r}; `seedlint rules` lists them", file=sys.stderr)
         return ExitCode.USAGE
     print(rule.documentation, end="")
+    return ExitCode.OK
+
+
+def _serve() -> int:
+    try:
+        import pygls  # noqa: F401 - only to tell a missing extra from a failure in the server
+    except ImportError:
+        print(
+            "seedlint: error: the language server needs pygls: pip install 'seedlint[server]'",
+            file=sys.stderr,
+        )
+        return ExitCode.USAGE
+    from seedlint.server import serve
+
+    serve()
     return ExitCode.OK
 
 

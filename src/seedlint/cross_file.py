@@ -8,7 +8,7 @@ read twice. Seeds of the project that were not linted come from the on-disk
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from seedlint.config import Config
@@ -16,7 +16,7 @@ from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import walk
 from seedlint.document import SeedDocument, read_seed_file
 from seedlint.formats import is_valid_url, url_key
-from seedlint.project_index import FileStamp, ProjectIndex, WebUrlFact
+from seedlint.project_index import FileStamp, IndexedSeed, ProjectIndex, WebUrlFact
 from seedlint.rules.consistency import DUPLICATE_WEB_URL
 from seedlint.suppressions import parse_suppressions
 
@@ -36,6 +36,25 @@ def web_url_fact(document: SeedDocument | None) -> WebUrlFact:
         probe = DUPLICATE_WEB_URL.at(document.path, span.line, span.column, "")
         silenced = parse_suppressions(document.text).silences(probe)
     return WebUrlFact(url, span.line, span.column, silenced, url_key(url))
+
+
+def duplicate_finding(path: str, fact: WebUrlFact, others: Sequence[IndexedSeed]) -> Diagnostic:
+    """C010 for the seed at ``path``, whose webUrl the ``others`` (sorted by path) share."""
+    where = ", ".join(f"{o.path}:{o.fact.line}:{o.fact.column}" for o in others)
+    message = f'webUrl "{fact.url}" is also the webUrl of {where}'
+    return DUPLICATE_WEB_URL.at(path, fact.line, fact.column, message)
+
+
+def project_web_urls(config: Config) -> list[IndexedSeed]:
+    """Every seed of the project with its webUrl fact, the on-disk index brought up to date.
+
+    For callers that compare an unsaved text with the project many times (the
+    language server): one scan that reads only new or changed seeds, then no I/O.
+    """
+    scan = CrossFilePass(config)
+    with scan.index:
+        scan._scan_project()
+        return scan.index.seeds()
 
 
 class CrossFilePass:
@@ -84,12 +103,10 @@ class CrossFilePass:
         diagnostics: list[Diagnostic] = []
         for group in groups:
             for seed in group:
-                fact = seed.fact
-                if fact.silenced or not enabled(seed.path):
+                if seed.fact.silenced or not enabled(seed.path):
                     continue
-                others = [f"{o.path}:{o.fact.line}:{o.fact.column}" for o in group if o is not seed]
-                message = f'webUrl "{fact.url}" is also the webUrl of {", ".join(others)}'
-                diagnostics.append(DUPLICATE_WEB_URL.at(seed.path, fact.line, fact.column, message))
+                others = [o for o in group if o is not seed]
+                diagnostics.append(duplicate_finding(seed.path, seed.fact, others))
         return diagnostics
 
     def _scan_project(self) -> None:

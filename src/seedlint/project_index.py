@@ -155,6 +155,17 @@ class ProjectIndex:
                 groups.setdefault(url_key, []).append(seed)
         return [group for group in groups.values() if len(group) > 1]
 
+    def seeds(self) -> list[IndexedSeed]:
+        """Every stored seed with a usable webUrl, sorted by path."""
+        self.flush()
+        rows = self.cache.select(
+            "SELECT key, value FROM entries WHERE namespace = :namespace"
+            " AND json_extract(value, '$[2]') IS NOT NULL ORDER BY key",
+            {"namespace": self.namespace},
+        )
+        decoded = (_decode(path, value, self.run) for path, value in rows)
+        return [seed for seed in decoded if seed is not None]
+
 
 def _decode(path: str, value: str, run: str) -> IndexedSeed | None:
     import json

@@ -1,0 +1,119 @@
+"""Lint an editor buffer exactly as ``seedlint check FILE`` lints the saved file.
+
+The per-file pass is the engine's own (:func:`seedlint.linter.lint_parsed`); C010
+compares the buffer's webUrl with the project's other seeds from the in-memory
+copy of the project index (see :class:`~seedlint.server.projects.ProjectWebUrls`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seedlint.catalogue.structure import TOO_LARGE
+from seedlint.config import Config
+from seedlint.cross_file import duplicate_finding, web_url_fact
+from seedlint.diagnostics import Diagnostic
+from seedlint.discovery import display_path
+from seedlint.document import SeedDocument, parse_seed
+from seedlint.linter import lint_parsed, make_context
+from seedlint.registry import RuleSelection
+from seedlint.server.projects import FileSettings, ProjectWebUrls, is_seed, settings_for
+from seedlint.suppressions import per_file_codes
+
+
+@dataclass(frozen=True)
+class BufferLint:
+    """The findings of one version of one buffer, with what produced them."""
+
+    version: int | None
+    text: str
+    shown: str
+    config: Config
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class Projects:
+    """Configurations by folder and webUrl indexes by project root, shared by all buffers."""
+
+    workspace_roots: list[Path] = field(default_factory=list)
+    _settings: dict[Path, FileSettings] = field(default_factory=dict)
+    _web_urls: dict[Path, ProjectWebUrls] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def settings(self, file: Path) -> FileSettings:
+        """The configuration for ``file``, looked up once per folder until :meth:`forget`."""
+        folder = file.parent
+        with self._lock:
+            cached = self._settings.get(folder)
+        if cached is None:
+            cached = settings_for(file, self._workspace_root(file))
+            with self._lock:
+                self._settings[folder] = cached
+        return cached
+
+    def seed_config(self, file: Path) -> FileSettings:
+        """The configuration for ``file`` when it is a seed; ``config`` None when it is not."""
+        found = self.settings(file)
+        if found.config is not None and not is_seed(file, found.config):
+            return FileSettings(None)
+        return found
+
+    def web_urls(self, config: Config) -> ProjectWebUrls:
+        """The in-memory webUrl index of ``config``'s project."""
+        with self._lock:
+            index = self._web_urls.get(config.root)
+            if index is None or index.config != config:
+                index = self._web_urls[config.root] = ProjectWebUrls(config)
+            return index
+
+    def forget(self, *, configs: bool) -> None:
+        """Files changed on disk: re-read the project indexes (and the configs) when next used."""
+        with self._lock:
+            if configs:
+                self._settings.clear()
+            for index in self._web_urls.values():
+                index.mark_stale()
+
+    def _workspace_root(self, file: Path) -> Path | None:
+        inside = [root for root in self.workspace_roots if root in file.parents]
+        return max(inside, key=lambda root: len(root.parts)) if inside else None
+
+
+def lint_buffer(
+    text: str, file: Path, config: Config, projects: Projects, version: int | None = None
+) -> BufferLint:
+    """The findings ``seedlint check FILE`` would report for ``file`` if it held ``text``."""
+    shown = display_path(file, config.root)
+    raw = text.encode("utf-8")
+    if len(raw) > config.max_file_size:
+        # What the CLI reports without reading the file (seedlint.document.read_seed_file).
+        limit = config.max_file_size
+        message = f"file is {len(raw):,} bytes, over the {limit:,}-byte limit; not read"
+        found = [TOO_LARGE.at(shown, 1, 1, message)] if _enabled("S006", shown, config) else []
+        return BufferLint(version, text, shown, config, found)
+    parsed = parse_seed(raw, shown)
+    diagnostics = lint_parsed(parsed, shown, make_context(config))
+    diagnostics.extend(_duplicate_web_url(parsed.document, shown, config, projects))
+    diagnostics.sort()
+    return BufferLint(version, text, shown, config, diagnostics)
+
+
+def _duplicate_web_url(
+    document: SeedDocument | None, shown: str, config: Config, projects: Projects
+) -> list[Diagnostic]:
+    """C010 for the buffer against the project's other seeds, as the CLI's cross-file pass."""
+    if not config.project_index or Path(shown).is_absolute():
+        return []  # the CLI compares a lone file outside the project with nothing
+    fact = web_url_fact(document)
+    if fact.key is None or fact.silenced or not _enabled("C010", shown, config):
+        return []
+    others = projects.web_urls(config).sharing(fact.key, shown)
+    return [duplicate_finding(shown, fact, others)] if others else []
+
+
+def _enabled(code: str, shown: str, config: Config) -> bool:
+    ignored = per_file_codes(shown, config.per_file_ignores)
+    return code in RuleSelection(config.select, (*config.ignore, *sorted(ignored))).enabled_codes()

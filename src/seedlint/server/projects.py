@@ -1,0 +1,121 @@
+"""Which configuration governs an open file, whether it is a seed, and the project's webUrls.
+
+The configuration is found from the file's folder exactly as ``seedlint check
+FILE`` finds it, so the editor and the command line judge a file alike. The
+project's webUrls (for C010) come from the on-disk project index, brought up
+to date once and then kept in memory: typing never re-reads the project.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+
+from seedlint.config import Config, ConfigError, load_config
+from seedlint.cross_file import project_web_urls
+from seedlint.project_index import IndexedSeed
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """The configuration of one file, or why there is none."""
+
+    config: Config | None
+    error: str | None = None
+
+
+def settings_for(file: Path, fallback_root: Path | None) -> FileSettings:
+    """The configuration ``seedlint check FILE`` would use for ``file``.
+
+    Without a config file the CLI uses the working folder as the root; an
+    editor's working folder is arbitrary, so the server uses the workspace
+    folder holding the file instead (or the file's folder).
+    """
+    try:
+        config = load_config(None, [file])
+    except ConfigError as error:
+        return FileSettings(None, str(error))
+    if config.source is None:
+        config = Config(root=(fallback_root or file.parent).resolve())
+    return FileSettings(config)
+
+
+def is_seed(file: Path, config: Config) -> bool:
+    """True when a folder walk of ``seedlint check`` (no paths given) would lint ``file``.
+
+    Mirrors :func:`seedlint.discovery.walk` over the configured ``paths``:
+    include globs match the name, exclude globs without ``/`` match each name
+    below the start folder, those with one match the path relative to the root.
+    """
+    root = config.root
+    for folder in config.paths:
+        start = root / folder
+        relative = _relative(file, start)
+        if relative is None:
+            continue
+        names = relative.parts
+        prefix = _relative(start, root)
+        shown = "" if prefix is None or str(prefix) == "." else prefix.as_posix() + "/"
+        path_globs = [g for g in config.exclude if "/" in g]
+        name_globs = [g for g in config.exclude if "/" not in g]
+        excluded = False
+        for name in names:
+            shown += name
+            if any(fnmatchcase(name, g) for g in name_globs) or any(
+                fnmatchcase(shown, g) for g in path_globs
+            ):
+                excluded = True
+                break
+            shown += "/"
+        if not excluded and any(fnmatchcase(names[-1], g) for g in config.include):
+            return True
+    return False
+
+
+def _relative(path: Path, start: Path) -> PurePosixPath | None:
+    """``path`` below ``start`` (as given, else both resolved); None when outside."""
+    for candidate, base in ((path, start), (path.resolve(), start.resolve())):
+        try:
+            relative = Path(os.path.normpath(candidate)).relative_to(os.path.normpath(base))
+        except ValueError:
+            continue
+        return PurePosixPath(relative.as_posix())
+    return None
+
+
+class ProjectWebUrls:
+    """Every seed's webUrl fact for one project root, grouped by url key, kept in memory.
+
+    ``refresh`` brings the on-disk index up to date (reading only new or
+    changed seeds) and replaces the in-memory copy; ``mark_stale`` asks for a
+    refresh before the next use (after a save or a change on disk).
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._by_key: dict[str, list[IndexedSeed]] | None = None
+        self._lock = threading.Lock()
+
+    def mark_stale(self) -> None:
+        """Re-read the index before the next look-up."""
+        self._by_key = None
+
+    def sharing(self, key: str, path: str) -> list[IndexedSeed]:
+        """The project's other seeds whose webUrl has ``key``, sorted by path."""
+        by_key = self._by_key
+        if by_key is None:
+            by_key = self.refresh()
+        return [seed for seed in by_key.get(key, ()) if seed.path != path]
+
+    def refresh(self) -> dict[str, list[IndexedSeed]]:
+        """Bring the index up to date and keep its facts in memory."""
+        with self._lock:
+            by_key: dict[str, list[IndexedSeed]] = {}
+            for seed in project_web_urls(self.config):
+                if seed.fact.key is not None:
+                    by_key.setdefault(seed.fact.key, []).append(seed)
+            self._by_key = by_key
+            return by_key
