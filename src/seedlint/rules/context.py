@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from jsonschema.protocols import Validator
-
     from seedlint.config import Config
+
+
+class SchemaErrors(Protocol):
+    """What the schema rules need of a validator (``rules.schema.SchemaValidator``)."""
+
+    def iter_errors(self, data: Any) -> Iterator[Any]:
+        """Every ``jsonschema`` error of ``data``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -17,7 +24,7 @@ class CheckContext:
     """What document rules may consult besides the document. Rules never do I/O."""
 
     config: Config
-    validator: Validator
+    validator: SchemaErrors
     now: datetime
     collect_urls: bool = False
     """Record each document's URLs for the online pass (only when probing)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,7 +13,9 @@ from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic
 from seedlint.document import JsonPath, SeedDocument
 from seedlint.rules import dates, urls
+from seedlint.rules.context import SchemaErrors
 from seedlint.rules.messages import describe_path, describe_value, quote
+from seedlint.rules.schema_compiled import compile_schema
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -138,25 +140,66 @@ def default_schema_path() -> Path:
     return Path(__file__).resolve().parents[1] / "schemas" / "seed.schema.json"
 
 
-@lru_cache(maxsize=4)
-def load_validator(schema_path: Path) -> Validator:
-    """Build the validator for ``schema_path`` once per process."""
-    import jsonschema
+class SchemaValidator:
+    """The schema of a run: a compiled validity check, and ``jsonschema`` for the errors.
 
+    A valid document (the usual case) is recognised by the compiled check alone;
+    ``jsonschema`` is imported and built only when a document has errors to
+    report, or when the schema uses something the compiler does not mirror.
+    """
+
+    def __init__(self, schema: Any, *, compiled: bool = True) -> None:
+        self.schema = schema
+        self.inlined = inline_local_refs(schema) if isinstance(schema, dict) else schema
+        self.is_valid: Callable[[Any], bool] | None = (
+            compile_schema(self.inlined, _FORMAT_CHECKS) if compiled else None
+        )
+        self._reference: Validator | None = None
+
+    @property
+    def reference(self) -> Validator:
+        """The ``jsonschema`` validator (built on first use, once per process)."""
+        if self._reference is None:
+            import jsonschema
+
+            validator_class = jsonschema.validators.validator_for(
+                self.schema, default=jsonschema.Draft202012Validator
+            )
+            self._reference = validator_class(self.inlined, format_checker=_format_checker())
+        return self._reference
+
+    def iter_errors(self, data: Any) -> Iterator[Any]:
+        """Every ``jsonschema`` error of ``data``; none without ``jsonschema`` when it is valid."""
+        if self.is_valid is not None:
+            try:
+                if self.is_valid(data):
+                    return iter(())
+            except Exception:
+                pass
+        return self.reference.iter_errors(data)
+
+
+@lru_cache(maxsize=4)
+def load_validator(schema_path: Path) -> SchemaValidator:
+    """Build the validator for ``schema_path`` once per process."""
     try:
         schema = json.loads(schema_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise SchemaError(f"cannot read schema {schema_path}: {error}") from error
-    validator_class = jsonschema.validators.validator_for(
-        schema, default=jsonschema.Draft202012Validator
-    )
-    try:
-        # The packaged schema is checked by the test suite; a user's schema on every run.
-        if schema_path != default_schema_path():
+    # The packaged schema is checked by the test suite; a user's schema on every run.
+    if schema_path != default_schema_path():
+        import jsonschema
+
+        validator_class = jsonschema.validators.validator_for(
+            schema, default=jsonschema.Draft202012Validator
+        )
+        try:
             validator_class.check_schema(schema)
-    except jsonschema.SchemaError as error:
-        raise SchemaError(f"{schema_path} is not a valid JSON Schema: {error.message}") from error
-    return validator_class(inline_local_refs(schema), format_checker=_format_checker())
+        except jsonschema.SchemaError as error:
+            raise SchemaError(
+                f"{schema_path} is not a valid JSON Schema: {error.message}"
+            ) from error
+    return SchemaValidator(schema)
 
 
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated"})
@@ -204,25 +247,33 @@ class _CannotInline(Exception):
     """A reference that must stay a reference (remote or recursive)."""
 
 
+def _date_time(value: object) -> bool:
+    return not isinstance(value, str) or formats.datetime_problem(value) is None
+
+
+def _iri(value: object) -> bool:
+    return not isinstance(value, str) or formats.is_valid_url(value)
+
+
+_FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {
+    "date-time": _date_time,
+    "iri": _iri,
+    "uri": _iri,
+}
+"""Our own format checks, so results never depend on optional jsonschema extras."""
+
+
 def _format_checker() -> Any:
-    """Our own format checks, so results never depend on optional jsonschema extras."""
+    """A ``jsonschema`` FormatChecker with exactly :data:`_FORMAT_CHECKS`."""
     import jsonschema
 
     checker = jsonschema.FormatChecker(formats=())
-
-    def date_time(value: object) -> bool:
-        return not isinstance(value, str) or formats.datetime_problem(value) is None
-
-    def iri(value: object) -> bool:
-        return not isinstance(value, str) or formats.is_valid_url(value)
-
-    checker.checks("date-time")(date_time)
-    checker.checks("iri")(iri)
-    checker.checks("uri")(iri)
+    for name, check in _FORMAT_CHECKS.items():
+        checker.checks(name)(check)
     return checker
 
 
-def check_schema(document: SeedDocument, validator: Validator) -> Iterator[Diagnostic]:
+def check_schema(document: SeedDocument, validator: SchemaErrors) -> Iterator[Diagnostic]:
     """Every schema error in ``document``, at the value, key or mapping it concerns."""
     errors = list(validator.iter_errors(document.data))
     if not errors:
