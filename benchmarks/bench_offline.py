@@ -133,6 +133,9 @@ class Run:
     output: str
 
 
+# Every tool runs from byte-compiled modules, as installed tools do (a run that compiles
+# its modules from source on every start would measure the compiler).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 SEEDLINT_ENV: dict[str, str] = dict(os.environ)
 """The environment of seedlint runs: the pinned source (``--seedlint-src``) and a private cache."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +254,17 @@ def test_a_user_schema_the_compiler_does_not_mirror_reports_findings(tmp_path: P
     ]
     even = re.sub(r"^quality: .*$", "quality: 4", raw, count=1, flags=re.MULTILINE)
     assert [d.code for d in lint_text(even, config=config, now=FIXED_NOW) if d.code[0] == "E"] == []
+
+
+def test_a_clean_run_never_imports_jsonschema(tmp_path: Path) -> None:
+    seed = tmp_path / "one.txt"
+    seed.write_bytes(BASE_FILE.read_bytes())
+    program = (
+        "import sys\nfrom seedlint.cli import main\n"
+        f"code = main(['check', '--no-cache', {str(seed)!r}])\n"
+        "sys.exit(10 + code if 'jsonschema' in sys.modules else code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
