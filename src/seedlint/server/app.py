@@ -12,6 +12,7 @@ import asyncio
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,15 @@ class SeedlintServer(LanguageServer):
         )
 
     async def current_lint(self, uri: str) -> BufferLint | None:
-        """The findings of the buffer as it is now, linting it first when needed."""
+        """The findings of the buffer as it is now, the probe's included."""
+        lint = await self.buffer_lint(uri)
+        online = self.online.get(uri)
+        if lint is not None and online is not None and online.version == lint.version:
+            return replace(lint, diagnostics=sorted([*lint.diagnostics, *online.diagnostics]))
+        return lint
+
+    async def buffer_lint(self, uri: str) -> BufferLint | None:
+        """The offline findings of the buffer as it is now, linting it first when needed."""
         document = self.workspace.text_documents.get(uri)
         if document is None:
             return None
@@ -161,7 +170,7 @@ class SeedlintServer(LanguageServer):
 
     async def probe(self, uri: str) -> dict[str, Any]:
         """Run the online checks on one buffer, reporting progress through the protocol."""
-        lint = await self.current_lint(uri)
+        lint = await self.buffer_lint(uri)
         if lint is None:
             return {"findings": 0, "summary": "Not a seed file: nothing to probe."}
         token = str(uuid.uuid4())
@@ -198,6 +207,11 @@ class SeedlintServer(LanguageServer):
             self.lints.setdefault(uri, lint)
             self.publish(uri)
         return {"findings": len(outcome.diagnostics), "summary": outcome.summary}
+
+
+def _kind(kind: types.CodeActionKind | str) -> str:
+    """A code action kind as its protocol string (known kinds arrive as enum members)."""
+    return kind.value if isinstance(kind, types.CodeActionKind) else kind
 
 
 def build_server() -> SeedlintServer:
@@ -284,7 +298,7 @@ def build_server() -> SeedlintServer:
         lint = await ls.current_lint(uri)
         if lint is None:
             return None
-        only = [str(kind) for kind in params.context.only] if params.context.only else None
+        only = [_kind(kind) for kind in params.context.only] if params.context.only else None
         lines = ls.lines(lint.text)
         actions = code_actions(lint, uri, lines, params.range, only=only, docs=ls.docs)
         if only is None or any(PROBE_KIND.startswith(kind) for kind in only):
