@@ -81,6 +81,9 @@ def test_hook_ids_and_commands() -> None:
         ("site/seeds/x.txt", True),
         ("src/x.py", False),
         ("README.md", False),
+        ("seeds/README.md", False),
+        ("seeds/readme.md", False),
+        ("seeds/README.txt", True),
         ("docs/seeds.md", False),
         ("seeds/x.py", False),
         ("seeds/x.txt.bak", False),
@@ -92,7 +95,9 @@ def test_hook_ids_and_commands() -> None:
 def test_hook_files_pattern(path: str, linted: bool) -> None:
     for hook in _hooks().values():
         # pre-commit matches with re.search against the repository-relative path.
-        assert bool(re.search(hook["files"], path)) is linted, (hook["id"], path)
+        picked = bool(re.search(hook["files"], path))
+        picked = picked and not re.search(hook.get("exclude", "(?!)"), path)
+        assert picked is linted, (hook["id"], path)
 
 
 def test_manifest_is_valid_for_pre_commit() -> None:

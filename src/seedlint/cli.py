@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config
+from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, with_command_line
 from seedlint.diagnostics import Diagnostic, ExitCode, plural
 from seedlint.discovery import DiscoveryError
-from seedlint.registry import all_rules, find_rule, unknown_selectors
+from seedlint.registry import all_rules, find_rule
 from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
 from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
 from seedlint.version import __version__
@@ -39,7 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="lint seed files (the default command)")
     check.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: seeds/)"
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: the configured paths, seeds/); - reads standard input",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with -: the name the text on standard input is linted and reported as",
     )
     check.add_argument(
         "--config", type=Path, help="read this config file instead of searching for one"
@@ -258,7 +267,16 @@ def _check(args: argparse.Namespace) -> int:
     from seedlint.linter import lint_paths
     from seedlint.rules.schema import SchemaError
 
-    config = _apply_cli(load_config(args.config, args.paths), args)
+    if Path("-") in args.paths:
+        return _check_stdin(args)
+    if args.stdin_filename is not None:
+        raise ConfigError("--stdin-filename needs - among the paths (read standard input)")
+    if args.diff and (args.probe or args.probe_images or args.probe_links):
+        raise ConfigError(
+            "--diff shows only the offline fixes and cannot show image-size fixes, which "
+            "need --probe; use --diff without --probe, or --fix --probe to apply them"
+        )
+    config = _configure(args, args.paths)
     if args.output_file is not None:
         check_output_path(args.output_file)
     if args.fix or args.diff:
@@ -275,23 +293,114 @@ def _check(args: argparse.Namespace) -> int:
             sys.stderr.write("\r\x1b[K")
     if args.fix and any(d.fix is not None for d in result.diagnostics):
         result.diagnostics = _fix_online(result.diagnostics, args, config)
-    if not args.quiet:
+    nothing_found = result.files_checked == 0
+    if nothing_found:
+        result.notices.append(_no_seeds_warning(args.paths, config))
+    if not args.quiet or nothing_found:
         for line in (*result.notices, *([result.probe_summary] if result.probe_summary else [])):
             print(line, file=sys.stderr)
     context = _report(result, args, config)
     if not args.exit_zero and any(fails_run(d, context) for d in result.diagnostics):
         return ExitCode.FINDINGS
+    if nothing_found and config.strict and not args.exit_zero:
+        return ExitCode.FINDINGS
     return ExitCode.OK
 
 
-def _report(result: LintResult, args: argparse.Namespace, config: Config) -> ReportContext:
+def _no_seeds_warning(paths: Sequence[Path], config: Config) -> str:
+    from seedlint.discovery import display_path
+
+    where = [p.as_posix() for p in paths] or [
+        display_path(config.root / p, config.root) for p in config.paths
+    ]
+    patterns = ", ".join(config.include)
+    return (
+        f"warning: no seed files found in {', '.join(where)} (looked for {patterns}; "
+        "a folder that should hold seeds is empty, or include/exclude skip them)"
+    )
+
+
+def _configure(args: argparse.Namespace, start_paths: Sequence[Path]) -> Config:
+    """The root configuration, then the command line, through the same validation."""
+    config = load_config(args.config, start_paths)
+    config = with_command_line(config, _command_line_options(args))
+    if not args.quiet:
+        for warning in config.warnings:
+            print(f"seedlint: warning: {warning}", file=sys.stderr)
+    return config
+
+
+def _command_line_options(args: argparse.Namespace) -> dict[str, object]:
+    """Option key → value given on the command line (None: not given)."""
+    probe = args.probe or None
+    return {
+        "select": args.select,
+        "ignore": args.ignore,
+        "strict": args.strict,
+        "max-file-size": args.max_file_size,
+        "jobs": args.jobs,
+        "output-format": args.output_format,
+        "probe-links": True if probe or args.probe_links else None,
+        "probe-images": True if probe or args.probe_images else None,
+        "probe-concurrency": args.probe_concurrency,
+        "probe-per-host": args.probe_per_host,
+        "probe-timeout": args.probe_timeout,
+        "allow-private": args.allow_private,
+        "probe-allow": args.allow,
+        "probe-ca-bundle": args.ca_bundle and str(args.ca_bundle),
+        "cache-dir": args.cache_dir and str(args.cache_dir),
+        "cache": args.cache,
+        "refresh": args.refresh,
+    }
+
+
+def _check_stdin(args: argparse.Namespace) -> int:
+    """Lint (or fix) the text on standard input as if it were the file --stdin-filename."""
+    from seedlint.discovery import display_path
+    from seedlint.linter import LintResult, lint_text, make_context
+
+    if args.paths != [Path("-")]:
+        raise ConfigError("- (standard input) cannot be combined with other paths")
+    if args.probe or args.probe_links or args.probe_images:
+        raise ConfigError("--probe needs files: standard input is checked offline only")
+    name = Path(args.stdin_filename) if args.stdin_filename else None
+    config = _configure(args, [name] if name is not None else [])
+    shown = display_path(name, config.root) if name is not None else "-"
+    raw = sys.stdin.buffer.read()
+    if args.fix or args.diff:
+        from seedlint.fix import FixOutcome, fix_text, unified_diff
+
+        fixed = fix_text(raw, shown, make_context(config), unsafe=args.unsafe_fixes)
+        if args.diff:
+            outcome = FixOutcome(Path(shown), fixed.before, fixed.after, fixed.fixes_applied)
+            sys.stdout.write(unified_diff(outcome, shown))
+            return ExitCode.FINDINGS if outcome.changed else ExitCode.OK
+        # --fix: the fixed text replaces the input on stdout; the findings go to stderr.
+        if fixed.before or not raw:
+            raw = (("\ufeff" if fixed.has_bom else "") + fixed.after).encode("utf-8")
+        # else: not UTF-8 text, nothing was fixed: the input passes through unchanged
+        sys.stdout.flush()
+        sys.stdout.buffer.write(raw)
+        sys.stdout.flush()
+    diagnostics = lint_text(raw, shown, config)
+    result = LintResult(diagnostics, 1, len({d.path for d in diagnostics}), checked_paths=[shown])
+    context = _report(result, args, config, stream=sys.stderr if args.fix else None)
+    if not args.exit_zero and any(fails_run(d, context) for d in result.diagnostics):
+        return ExitCode.FINDINGS
+    return ExitCode.OK
+
+
+def _report(
+    result: LintResult, args: argparse.Namespace, config: Config, stream: TextIO | None = None
+) -> ReportContext:
     """Write the findings in the chosen format, to stdout or atomically to --output-file."""
     to_file = args.output_file is not None
+    out = stream or sys.stdout
     root_uri = config.root.resolve().as_uri()
     context = ReportContext(
         files_checked=result.files_checked,
         quiet=args.quiet,
-        color=not to_file and use_color(sys.stdout, args.color),
+        color=not to_file and use_color(out, args.color),
         checked_paths=tuple(result.checked_paths),
         rules=all_rules(),
         strict=config.strict,
@@ -303,13 +412,11 @@ def _report(result: LintResult, args: argparse.Namespace, config: Config) -> Rep
         reporter(result.diagnostics, context, buffer)
         write_atomically(args.output_file, buffer.getvalue())
     else:
-        reporter(result.diagnostics, context, sys.stdout)
+        reporter(result.diagnostics, context, out)
     if args.statistics:
         # A machine format on stdout must stay parseable: its statistics go to stderr.
         machine_on_stdout = not to_file and config.output_format != "text"
-        report_statistics(
-            result.diagnostics, context, sys.stderr if machine_on_stdout else sys.stdout
-        )
+        report_statistics(result.diagnostics, context, sys.stderr if machine_on_stdout else out)
     return context
 
 
@@ -345,44 +452,6 @@ def _fix(args: argparse.Namespace, config: Config) -> bool:
             f"Fixed {plural(fixes, 'finding')} in {plural(len(changed), 'file')}.", file=sys.stderr
         )
     return bool(changed)
-
-
-def _apply_cli(config: Config, args: argparse.Namespace) -> Config:
-    selectors = [*(args.select or []), *(args.ignore or [])]
-    unknown = unknown_selectors([*selectors, *config.select, *config.ignore])
-    if unknown:
-        raise ConfigError(
-            f"unknown rule code or name: {', '.join(unknown)}; `seedlint rules` lists them"
-        )
-    if args.max_file_size is not None and args.max_file_size < 1:
-        raise ConfigError("--max-file-size must be at least 1")
-    if args.jobs is not None and args.jobs < 0:
-        raise ConfigError("--jobs must be 0 (one per core) or more")
-    return config.with_overrides(
-        select=tuple(args.select) if args.select else None,
-        ignore=(*config.ignore, *args.ignore) if args.ignore else None,
-        strict=args.strict,
-        max_file_size=args.max_file_size,
-        jobs=args.jobs,
-        output_format=args.output_format,
-        probe_links=True if args.probe or args.probe_links else None,
-        probe_images=True if args.probe or args.probe_images else None,
-        probe_concurrency=_at_least_one("--probe-concurrency", args.probe_concurrency),
-        probe_per_host=_at_least_one("--probe-per-host", args.probe_per_host),
-        probe_timeout=_at_least_one("--probe-timeout", args.probe_timeout),
-        allow_private=args.allow_private,
-        probe_allow=(*config.probe_allow, *args.allow) if args.allow else None,
-        probe_ca_bundle=args.ca_bundle,
-        cache_dir=args.cache_dir,
-        cache=args.cache,
-        refresh=args.refresh,
-    )
-
-
-def _at_least_one(flag: str, value: float | None) -> float | None:
-    if value is not None and value <= 0:
-        raise ConfigError(f"{flag} must be greater than 0")
-    return value
 
 
 def _progress_line(stream: TextIO) -> Callable[[ProgressSnapshot], None]:

@@ -1,28 +1,55 @@
-"""Configuration: ``[tool.seedlint]`` in pyproject.toml or a ``seedlint.toml``, then the CLI.
+"""Configuration: the project root, its one configuration file, and the command line.
 
-The file is found by walking up from the linted paths, as black and ruff do;
-relative paths in it are relative to the file. Unknown keys and wrong types
-are errors (exit 2), so a typo never silently turns a check off.
+The project root is the top of the git work tree holding the linted paths
+(found by walking up from them, so the working folder does not matter), or the
+folder of the file given with ``--config``. Only the configuration at the root
+is read: a ``seedlint.toml`` or ``pyproject.toml`` below it may come from a pull
+request, so it is ignored (and named in a warning). Outside a git work tree the
+outermost configuration above the linted paths is the root's; without one, the
+working folder is the root.
+
+Every option, from the file or the command line, goes through one validation
+(:func:`validate`), so both accept the same values. Unknown keys and wrong
+types are errors (exit 2) with the file, line and column, so a typo never
+silently turns a check off.
 """
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # only on 3.10
+from seedlint.config_toml import ConfigError, TomlFile, read_toml, shown_path
+
+__all__ = [
+    "CACHE_FILE_NAME",
+    "CONFIG_FILE",
+    "DEFAULT_MAX_FILE_SIZE",
+    "OPTIONS",
+    "OUTPUT_FORMATS",
+    "PYPROJECT",
+    "Config",
+    "ConfigError",
+    "InvalidValue",
+    "Option",
+    "Project",
+    "config_for_file",
+    "default_cache_dir",
+    "find_project",
+    "load_config",
+    "validate",
+]
 
 CONFIG_FILE = "seedlint.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_MAX_FILE_SIZE = 1 << 20
 CACHE_FILE_NAME = "seedlint.sqlite3"
+_TABLE = ("tool", "seedlint")
 
 
 def default_cache_dir() -> Path:
@@ -37,216 +64,509 @@ OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
 """The ``output-format`` values; ``seedlint.reporters.REPORTERS`` has one reporter for each."""
 
 
-class ConfigError(Exception):
-    """A configuration problem the user must fix; reported with exit code 2."""
-
-
 @dataclass(frozen=True)
 class Config:
-    """Everything that shapes a run. Defaults are the documented defaults."""
+    """Everything that shapes a run. Defaults are the documented defaults (see :data:`OPTIONS`)."""
 
     root: Path = field(default_factory=Path.cwd)
-    """Folder the config file lives in (or the working folder); paths are shown relative to it."""
+    """The project root; paths are shown relative to it."""
     source: Path | None = None
     """The config file read, if any."""
     schema: Path | None = None
-    """A schema to use instead of the packaged one."""
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     include: tuple[str, ...] = ("*.txt", "*.md")
-    exclude: tuple[str, ...] = (".*", "node_modules", "__pycache__")
+    exclude: tuple[str, ...] = (".*", "node_modules", "__pycache__", "README.md", "readme.md")
     paths: tuple[str, ...] = ("seeds",)
-    """What to lint when no path is given on the command line."""
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     strict: bool = False
     jobs: int = 0
-    """Worker processes; 0 means one per core."""
     probe_links: bool = False
-    """Check that every URL still answers (online rules L001-L012)."""
     probe_images: bool = False
-    """Measure every image's real pixel size (online rules I001-I002)."""
     probe_concurrency: int = 32
     probe_per_host: int = 4
     probe_per_host_rate: float | None = None
-    """Requests per second to one host; None for no limit beyond probe-per-host."""
     probe_timeout: float = 20.0
-    """Seconds one URL may take in all, redirects and retries included."""
     probe_allow: tuple[str, ...] = ()
-    """Hosts (``name``, ``name:port``, ``ip:port``) or CIDR networks the address guard lets through."""
     allow_private: bool = False
-    """Turn the address guard off entirely (for probing your own test servers)."""
     probe_ca_bundle: Path | None = None
-    """A PEM file of extra trusted certificate authorities, instead of the system's."""
     cache_dir: Path | None = None
-    """Where the probe cache and project index live; default ``$XDG_CACHE_HOME/seedlint``."""
     cache: bool = True
     refresh: bool = False
-    """Ignore cached probe results (fresh ones are still stored)."""
     cache_ttl_hours: float = 24.0
     future_tolerance_days: int = 1
-    """D003: how far past "now" a date may lie (clock skew, time zones)."""
     oldest_year: int = 1990
-    """D004: dates before January 1 of this year are reported as absurdly old."""
     project_index: bool = True
-    """C010: compare webUrls against every seed under the root, using the on-disk index."""
     output_format: str = "text"
-    """One of :data:`OUTPUT_FORMATS`."""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """Problems worth telling the user that do not stop the run (printed on stderr)."""
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given fields replaced; None values are left alone."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def _string_list(key: str, value: Any) -> tuple[str, ...]:
+class InvalidValue(ValueError):
+    """A value an option does not accept; the message says what was expected."""
+
+
+# --- value validators: one per kind of option, shared by the file and the command line
+
+
+def _string_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{key}: expected a list of strings, got {value!r}")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise InvalidValue(f"expected a list of strings, got {value!r}")
     return tuple(value)
 
 
-def _string(key: str, value: Any) -> str:
+def _string(value: Any) -> str:
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{key}: expected a non-empty string, got {value!r}")
+        raise InvalidValue(f"expected a non-empty string, got {value!r}")
     return value
 
 
-def _positive_int(key: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{key}: expected a whole number ≥ 0, got {value!r}")
-    return value
+def _whole(minimum: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise InvalidValue(f"expected a whole number ≥ {minimum}, got {value!r}")
+        return value
+
+    return parse
 
 
-def _boolean(key: str, value: Any) -> bool:
+def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(f"{key}: expected true or false, got {value!r}")
+        raise InvalidValue(f"expected true or false, got {value!r}")
     return value
 
 
-def _positive_number(key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"{key}: expected a number > 0, got {value!r}")
+def _positive_number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise InvalidValue(f"expected a number > 0, got {value!r}")
+    if value == float("inf"):
+        raise InvalidValue(f"expected a finite number > 0, got {value!r}")
     return float(value)
 
 
-def _path(key: str, value: Any) -> Path:
-    return Path(_string(key, value))
+def _path(value: Any) -> Path:
+    return Path(_string(value)).expanduser()
 
 
-def _output_format(key: str, value: Any) -> str:
+def _output_format(value: Any) -> str:
     if value not in OUTPUT_FORMATS:
-        raise ConfigError(f"{key}: expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
+        raise InvalidValue(f"expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
     return str(value)
 
 
-def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    if not isinstance(value, dict):
-        raise ConfigError(f'{key}: expected a table of glob = ["CODE", ...], got {value!r}')
-    return tuple((glob, _string_list(f"{key}.{glob}", codes)) for glob, codes in value.items())
+def _selectors(value: Any) -> tuple[str, ...]:
+    from seedlint.registry import unknown_selectors
+
+    selectors = _string_list(value)
+    unknown = unknown_selectors(selectors)
+    if unknown:
+        raise InvalidValue(
+            f"unknown rule code or name: {', '.join(unknown)}; `seedlint rules` lists them"
+        )
+    return selectors
 
 
-_Parser = Callable[[str, Any], Any]
-_PARSERS: dict[str, _Parser] = {
-    "schema": _path,
-    "select": _string_list,
-    "ignore": _string_list,
-    "per-file-ignores": _per_file_ignores,
-    "include": _string_list,
-    "exclude": _string_list,
-    "paths": _string_list,
-    "max-file-size": _positive_int,
-    "strict": _boolean,
-    "jobs": _positive_int,
-    "probe": _boolean,
-    "probe-links": _boolean,
-    "probe-images": _boolean,
-    "probe-concurrency": _positive_int,
-    "probe-per-host": _positive_int,
-    "probe-per-host-rate": _positive_number,
-    "probe-timeout": _positive_number,
-    "probe-allow": _string_list,
-    "allow-private": _boolean,
-    "probe-ca-bundle": _path,
-    "cache-dir": lambda key, value: Path(_string(key, value)).expanduser(),
-    "cache": _boolean,
-    "cache-ttl-hours": _positive_number,
-    "future-tolerance-days": _positive_int,
-    "oldest-year": _positive_int,
-    "project-index": _boolean,
-    "output-format": _output_format,
-}
-_PATH_OPTIONS = ("schema", "probe_ca_bundle", "cache_dir")
+def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise InvalidValue(f'expected a table of glob = ["CODE", ...], got {value!r}')
+    parsed = []
+    for glob, codes in value.items():
+        try:
+            parsed.append((glob, _string_list(codes)))
+        except InvalidValue as error:
+            raise InvalidValue(f"{glob}: {error}") from None
+    return tuple(parsed)
 
 
-def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """Walk up from ``start`` to the first seedlint.toml or pyproject.toml with [tool.seedlint]."""
-    folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        own = candidate / CONFIG_FILE
-        if own.is_file():
-            return own, _read_toml(own)
-        pyproject = candidate / PYPROJECT
-        if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("seedlint")
-            if table is not None:
-                return pyproject, table
+def _allow_entries(value: Any) -> tuple[str, ...]:
+    entries = _string_list(value)
+    for entry in entries:
+        problem = _allow_entry_problem(entry.strip())
+        if problem:
+            raise InvalidValue(f"{entry!r} {problem}")
+    return tuple(entry.strip() for entry in entries)
+
+
+def _allow_entry_problem(entry: str) -> str | None:
+    """Why ``entry`` is not ``name``, ``name:port``, ``ip:port``, ``[v6]:port`` or a CIDR network."""
+    if not entry:
+        return "is empty; expected a host, host:port or CIDR network"
+    if "/" in entry:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as error:
+            return f"is not a CIDR network ({error})"
+        return None
+    if entry.startswith("["):
+        host, closed, rest = entry[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            return "is not [IPv6] or [IPv6]:port"
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return f"has no valid IPv6 address between the brackets ({host!r})"
+        return _port_problem(rest[1:]) if rest else None
+    if entry.count(":") == 1:
+        host, port = entry.split(":")
+        return "has no host before the port" if not host else _port_problem(port)
+    if ":" in entry:
+        try:
+            ipaddress.IPv6Address(entry)
+        except ValueError:
+            return "is neither host:port nor an IPv6 address (write [IPv6]:port)"
     return None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _port_problem(port: str) -> str | None:
+    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        return f"has port {port!r}; expected a number from 1 to 65535"
+    return None
+
+
+# --- the options
+
+
+@dataclass(frozen=True)
+class Option:
+    """One configuration option: its key, validation, documentation and command-line flag."""
+
+    key: str
+    parse: Callable[[Any], Any]
+    doc: str
+    example: str
+    """A TOML value for the reference."""
+    flag: str | None = None
+    """The command-line flag that sets it, if any."""
+    widens_reach: bool = False
+    """Widens where seedlint connects, reads or writes (documented as such)."""
+
+    @property
+    def field_name(self) -> str:
+        """The :class:`Config` field it sets."""
+        return self.key.replace("-", "_")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("paths", _string_list, "what to lint when no path is given", '["seeds"]'),
+    Option("include", _string_list, "file names linted inside folders", '["*.txt", "*.md"]'),
+    Option(
+        "exclude",
+        _string_list,
+        "names (or, with a `/`, root-relative paths) skipped inside folders",
+        '[".*", "node_modules", "__pycache__", "README.md", "readme.md", "drafts/*"]',
+    ),
+    Option("select", _selectors, 'codes, prefixes ("D") or rule names', '["ALL"]', "--select"),
+    Option("ignore", _selectors, "codes, prefixes or names to skip", '["S013"]', "--ignore"),
+    Option(
+        "per-file-ignores",
+        _per_file_ignores,
+        "a table: root-relative glob = codes or names",
+        '{ "seeds/legacy/*" = ["E002"] }',
+    ),
+    Option(
+        "max-file-size",
+        _whole(1),
+        "bytes; larger files are reported (S006), not read",
+        "1048576",
+        "--max-file-size",
+    ),
+    Option("strict", _boolean, "warnings fail the run too", "false", "--strict"),
+    Option("jobs", _whole(0), "worker processes; 0 = one per core", "0", "--jobs"),
+    Option(
+        "schema",
+        _path,
+        "a JSON Schema instead of the packaged one (relative to the root)",
+        '"schemas/seed.schema.json"',
+        widens_reach=True,
+    ),
+    Option(
+        "output-format",
+        _output_format,
+        " | ".join(OUTPUT_FORMATS),
+        '"text"',
+        "--output-format",
+    ),
+    Option("future-tolerance-days", _whole(0), "D003: how far past now a date may lie", "1"),
+    Option("oldest-year", _whole(0), "D004: dates before January 1 of it are absurd", "1990"),
+    Option(
+        "project-index",
+        _boolean,
+        "C010 compares webUrls across the whole project (on-disk index)",
+        "true",
+    ),
+    Option("probe", _boolean, "shorthand for probe-links and probe-images", "false", "--probe"),
+    Option("probe-links", _boolean, "check that every link answers", "false", "--probe-links"),
+    Option("probe-images", _boolean, "measure every image's real size", "false", "--probe-images"),
+    Option(
+        "probe-concurrency", _whole(1), "requests in flight at once", "32", "--probe-concurrency"
+    ),
+    Option("probe-per-host", _whole(1), "requests in flight per host", "4", "--probe-per-host"),
+    Option(
+        "probe-per-host-rate",
+        _positive_number,
+        "requests per second to one host; default: no limit",
+        "5.0",
+    ),
+    Option(
+        "probe-timeout",
+        _positive_number,
+        "seconds one URL may take, redirects and retries included",
+        "20.0",
+        "--probe-timeout",
+    ),
+    Option(
+        "probe-allow",
+        _allow_entries,
+        "hosts (name, name:port, ip:port) or CIDR networks the address guard lets through",
+        '["staging.example.com", "10.20.0.0/16"]',
+        "--allow",
+        widens_reach=True,
+    ),
+    Option(
+        "allow-private",
+        _boolean,
+        "turn the address guard off (private, loopback, any port)",
+        "false",
+        "--allow-private",
+        widens_reach=True,
+    ),
+    Option(
+        "probe-ca-bundle",
+        _path,
+        "PEM file of trusted certificate authorities instead of the system's",
+        '"certs/ca.pem"',
+        "--ca-bundle",
+        widens_reach=True,
+    ),
+    Option(
+        "cache",
+        _boolean,
+        "read and write cached probe results",
+        "true",
+        "--no-cache",
+    ),
+    Option(
+        "cache-dir",
+        _path,
+        "probe cache and project index; default `$XDG_CACHE_HOME/seedlint`",
+        '".seedlint-cache"',
+        "--cache-dir",
+        widens_reach=True,
+    ),
+    Option("cache-ttl-hours", _positive_number, "how long a probe result is reused", "24.0"),
+)
+_BY_KEY = {option.key: option for option in OPTIONS}
+_PATH_FIELDS = ("schema", "probe_ca_bundle", "cache_dir")
+
+
+def validate(key: str, value: Any) -> Any:
+    """The one validation of an option's value, for the file and the command line alike.
+
+    Raises :class:`InvalidValue` (or KeyError for an unknown key).
+    """
+    return _BY_KEY[key].parse(value)
+
+
+def option_default(option: Option) -> Any:
+    """The option's default as a Config holds it (None: computed at run time)."""
+    if option.key == "probe":
+        return False
+    defaults = {f.name: f.default for f in fields(Config)}
+    return defaults[option.field_name]
+
+
+# --- the project root and its configuration file
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a run's root is, which configuration file it reads, and which it ignores."""
+
+    root: Path
+    config_file: Path | None
+    ignored: tuple[Path, ...] = ()
+    """Configuration files between the linted paths and the root: never read."""
+
+
+def find_project(start: Path, config_file: Path | None = None) -> Project:
+    """The project a file or folder belongs to (see the module docstring for the rules).
+
+    ``start`` may not exist yet (a name given with ``--stdin-filename``); the
+    walk starts at its nearest existing folder.
+    """
+    if config_file is not None:
+        return Project(config_file.resolve().parent, config_file)
+    folder = start.resolve()
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    seen: list[Path] = []
+    for candidate in (folder, *folder.parents):
+        own = _config_in(candidate)
+        if (candidate / ".git").exists():
+            # git refuses to check out a path named .git, so a pull request
+            # cannot plant this marker: the work tree's top is a safe root.
+            return Project(candidate, own, tuple(seen))
+        if own is not None:
+            seen.append(own)
+    if seen:
+        return Project(seen[-1].parent, seen[-1], tuple(seen[:-1]))
+    return Project(Path.cwd(), None)
+
+
+def _config_in(folder: Path) -> Path | None:
+    own = folder / CONFIG_FILE
+    if own.is_file():
+        return own
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file() and _has_our_table(pyproject):
+        return pyproject
+    return None
+
+
+def _has_our_table(pyproject: Path) -> bool:
+    """A cheap look for ``[tool.seedlint`` without parsing (most pyprojects are not ours)."""
     try:
-        with path.open("rb") as stream:
-            data: dict[str, Any] = tomllib.load(stream)
-            return data
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read configuration: {error}") from error
+        text = pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "tool.seedlint" in text
 
 
 def load_config(config_file: Path | None = None, start_paths: Sequence[Path] = ()) -> Config:
-    """Build the Config from an explicit file, or from one found above the linted paths."""
-    if config_file is not None:
-        if not config_file.is_file():
-            raise ConfigError(f"config file {config_file} does not exist")
-        data = _read_toml(config_file)
-        if config_file.name == PYPROJECT:
-            data = data.get("tool", {}).get("seedlint", {})
-        found: tuple[Path, dict[str, Any]] | None = (config_file, data)
-    else:
-        start = _common_folder(start_paths) if start_paths else Path.cwd()
-        found = find_config_file(start)
-    if found is None:
-        return Config()
-    path, table = found
-    return config_from_table(table, path)
+    """The Config of the project holding ``start_paths`` (or the working folder)."""
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"config file {config_file} does not exist")
+    start = _common_folder(start_paths) if start_paths else Path.cwd()
+    project = find_project(start, config_file)
+    warnings = tuple(
+        f"{shown_path(path)}: ignored: only the configuration at the project root "
+        f"({shown_path(project.root) or '.'}) is read; pass --config to use this one"
+        for path in project.ignored
+    )
+    if project.config_file is None:
+        return Config(root=project.root, warnings=warnings)
+    config = config_from_file(project.config_file)
+    return replace(config, warnings=(*warnings, *config.warnings))
 
 
-def config_from_table(table: Mapping[str, Any], source: Path) -> Config:
-    """Validate one config table and turn it into a Config."""
+def config_for_file(path: Path) -> Config:
+    """The Config a file is linted with: its project's, with the same trust rules as the CLI."""
+    return load_config(None, [path])
+
+
+def config_from_file(path: Path) -> Config:
+    """Read and validate one configuration file; its folder is the root."""
+    toml = read_toml(path)
+    table, where = _our_table(toml)
+    return config_from_table(table, toml, where)
+
+
+def _our_table(toml: TomlFile) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+    """The options table: ``[tool.seedlint]`` in pyproject.toml; top level or that table otherwise."""
+    data = toml.data
+    nested = data.get("tool", {}).get("seedlint") if isinstance(data.get("tool"), dict) else None
+    if toml.path.name == PYPROJECT:
+        return (nested if nested is not None else {}), _TABLE
+    if nested is None:
+        return data, ()
+    if set(data) != {"tool"} or set(data["tool"]) != {"seedlint"}:
+        raise toml.error(
+            f"{toml.path.name} has both a [tool.seedlint] table and other settings; "
+            "put every option at the top level of this file (without [tool.seedlint]), "
+            "or all of them under [tool.seedlint]",
+            (),
+            next(iter(k for k in data if k != "tool"), "tool"),
+        )
+    return nested, _TABLE
+
+
+def config_from_table(
+    table: Mapping[str, Any], toml: TomlFile, where: tuple[str, ...] = ()
+) -> Config:
+    """Validate one options table and turn it into a Config rooted at the file's folder."""
     if not isinstance(table, Mapping):
-        raise ConfigError(f"{source}: [tool.seedlint] must be a table")
-    root = source.resolve().parent
-    known = {f.name for f in fields(Config)}
+        raise toml.error("[tool.seedlint] must be a table", where)
+    root = toml.path.resolve().parent
     values: dict[str, Any] = {}
     for key, raw in table.items():
-        parser = _PARSERS.get(key)
-        name = key.replace("-", "_")
-        if parser is None or (name not in known and key != "probe"):
-            options = ", ".join(sorted(_PARSERS))
-            raise ConfigError(f"{source}: unknown option {key!r}; known options: {options}")
+        option = _BY_KEY.get(key)
+        if option is None:
+            raise toml.error(_unknown_option(key, where), where, key)
         try:
-            values[name] = parser(key, raw)
-        except ConfigError as error:
-            raise ConfigError(f"{source}: {error}") from None
+            values[option.field_name] = option.parse(raw)
+        except InvalidValue as error:
+            raise toml.error(f"{key}: {error}", where, key) from None
     if "probe" in values:  # shorthand for both kinds of probing
         both = values.pop("probe")
         values.setdefault("probe_links", both)
         values.setdefault("probe_images", both)
-    for name in _PATH_OPTIONS:
+    for name in _PATH_FIELDS:
         path = values.get(name)
         if isinstance(path, Path) and not path.is_absolute():
             values[name] = root / path
-    return Config(root=root, source=source, **values)
+    warnings = tuple(_per_file_warnings(values.get("per_file_ignores", ()), toml, where))
+    return Config(root=root, source=toml.path, warnings=warnings, **values)
+
+
+def _unknown_option(key: str, where: tuple[str, ...]) -> str:
+    if key == "tool" and not where:
+        return (
+            "unknown option 'tool': this file holds the options at the top level; "
+            "write them without the [tool.seedlint] header (or put only [tool.seedlint] here)"
+        )
+    close = difflib.get_close_matches(key, list(_BY_KEY), n=1, cutoff=0.6)
+    hint = (
+        f'; did you mean "{close[0]}"?'
+        if close
+        else "; `seedlint check --help` and the README list them"
+    )
+    return f"unknown option {key!r}{hint}"
+
+
+def _per_file_warnings(
+    entries: Iterable[tuple[str, tuple[str, ...]]], toml: TomlFile, where: tuple[str, ...]
+) -> Iterable[str]:
+    """A warning per code in ``per-file-ignores`` that names no rule (it would silence nothing)."""
+    from seedlint.registry import unknown_selectors
+
+    for glob, codes in entries:
+        for code in unknown_selectors(codes):
+            line, column, _ = toml.position((*where, "per-file-ignores"), glob)
+            yield (
+                f"{toml.shown}:{line}:{column}: per-file-ignores {glob!r}: "
+                f"unknown rule code or name {code!r}; it silences nothing"
+            )
+
+
+def with_command_line(config: Config, options: Mapping[str, Any]) -> Config:
+    """``config`` with command-line values (option key → raw value; None = not given).
+
+    Each value goes through :func:`validate`, the same as in a file; ``ignore``
+    and ``probe-allow`` add to the file's lists, everything else replaces.
+    """
+    values: dict[str, Any] = {}
+    for key, raw in options.items():
+        if raw is None:
+            continue
+        option = _BY_KEY[key]
+        try:
+            values[option.field_name] = option.parse(raw)
+        except InvalidValue as error:
+            raise ConfigError(f"{option.flag or key}: {error}") from None
+    if values.pop("probe", False):
+        values["probe_links"] = values["probe_images"] = True
+    if "ignore" in values:
+        values["ignore"] = (*config.ignore, *values["ignore"])
+    if "probe_allow" in values:
+        values["probe_allow"] = (*config.probe_allow, *values["probe_allow"])
+    return config.with_overrides(**values)
 
 
 def _common_folder(paths: Iterable[Path]) -> Path:
