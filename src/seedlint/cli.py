@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, with_command_line
 from seedlint.diagnostics import Diagnostic, ExitCode, plural
 from seedlint.discovery import DiscoveryError
-from seedlint.registry import all_rules, find_rule
+from seedlint.registry import all_rules, find_rule, unknown_selectors
 from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
 from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
 from seedlint.version import __version__
@@ -322,8 +322,8 @@ def _no_seeds_warning(paths: Sequence[Path], config: Config) -> str:
 
 def _configure(args: argparse.Namespace, start_paths: Sequence[Path]) -> Config:
     """The root configuration, then the command line, through the same validation."""
-    config = load_config(args.config, start_paths)
-    config = with_command_line(config, _command_line_options(args))
+    config = load_config(args.config, start_paths, unknown_rules=unknown_selectors)
+    config = with_command_line(config, _command_line_options(args), unknown_selectors)
     if not args.quiet:
         for warning in config.warnings:
             print(f"seedlint: warning: {warning}", file=sys.stderr)

@@ -17,14 +17,23 @@ silently turns a check off.
 from __future__ import annotations
 
 import difflib
-import ipaddress
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from seedlint.config_toml import ConfigError, TomlFile, read_toml, shown_path
+from seedlint.config.files import ConfigError, TomlFile, read_toml, shown_path
+from seedlint.config.options import (
+    OPTION_BY_KEY,
+    OPTIONS,
+    OUTPUT_FORMATS,
+    PATH_FIELDS,
+    SELECTOR_KEYS,
+    InvalidValue,
+    Option,
+    validate,
+)
 
 __all__ = [
     "CACHE_FILE_NAME",
@@ -58,10 +67,6 @@ def default_cache_dir() -> Path:
     # XDG says a relative value must be ignored, not resolved against the cwd.
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
     return root / "seedlint"
-
-
-OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
-"""The ``output-format`` values; ``seedlint.reporters.REPORTERS`` has one reporter for each."""
 
 
 @dataclass(frozen=True)
@@ -107,271 +112,12 @@ class Config:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
-class InvalidValue(ValueError):
-    """A value an option does not accept; the message says what was expected."""
+UnknownRules = Callable[[Iterable[str]], list[str]]
+"""The selectors among the given ones that name no rule (``registry.unknown_selectors``).
 
-
-# --- value validators: one per kind of option, shared by the file and the command line
-
-
-def _string_list(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
-        raise InvalidValue(f"expected a list of strings, got {value!r}")
-    return tuple(value)
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidValue(f"expected a non-empty string, got {value!r}")
-    return value
-
-
-def _whole(minimum: int) -> Callable[[Any], int]:
-    def parse(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise InvalidValue(f"expected a whole number ≥ {minimum}, got {value!r}")
-        return value
-
-    return parse
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidValue(f"expected true or false, got {value!r}")
-    return value
-
-
-def _positive_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise InvalidValue(f"expected a number > 0, got {value!r}")
-    if value == float("inf"):
-        raise InvalidValue(f"expected a finite number > 0, got {value!r}")
-    return float(value)
-
-
-def _path(value: Any) -> Path:
-    return Path(_string(value)).expanduser()
-
-
-def _output_format(value: Any) -> str:
-    if value not in OUTPUT_FORMATS:
-        raise InvalidValue(f"expected one of {', '.join(OUTPUT_FORMATS)}, got {value!r}")
-    return str(value)
-
-
-def _selectors(value: Any) -> tuple[str, ...]:
-    from seedlint.registry import unknown_selectors
-
-    selectors = _string_list(value)
-    unknown = unknown_selectors(selectors)
-    if unknown:
-        raise InvalidValue(
-            f"unknown rule code or name: {', '.join(unknown)}; `seedlint rules` lists them"
-        )
-    return selectors
-
-
-def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    if not isinstance(value, Mapping):
-        raise InvalidValue(f'expected a table of glob = ["CODE", ...], got {value!r}')
-    parsed = []
-    for glob, codes in value.items():
-        try:
-            parsed.append((glob, _string_list(codes)))
-        except InvalidValue as error:
-            raise InvalidValue(f"{glob}: {error}") from None
-    return tuple(parsed)
-
-
-def _allow_entries(value: Any) -> tuple[str, ...]:
-    entries = _string_list(value)
-    for entry in entries:
-        problem = _allow_entry_problem(entry.strip())
-        if problem:
-            raise InvalidValue(f"{entry!r} {problem}")
-    return tuple(entry.strip() for entry in entries)
-
-
-def _allow_entry_problem(entry: str) -> str | None:
-    """Why ``entry`` is not ``name``, ``name:port``, ``ip:port``, ``[v6]:port`` or a CIDR network."""
-    if not entry:
-        return "is empty; expected a host, host:port or CIDR network"
-    if "/" in entry:
-        try:
-            ipaddress.ip_network(entry, strict=False)
-        except ValueError as error:
-            return f"is not a CIDR network ({error})"
-        return None
-    if entry.startswith("["):
-        host, closed, rest = entry[1:].partition("]")
-        if not closed or (rest and not rest.startswith(":")):
-            return "is not [IPv6] or [IPv6]:port"
-        try:
-            ipaddress.IPv6Address(host)
-        except ValueError:
-            return f"has no valid IPv6 address between the brackets ({host!r})"
-        return _port_problem(rest[1:]) if rest else None
-    if entry.count(":") == 1:
-        host, port = entry.split(":")
-        return "has no host before the port" if not host else _port_problem(port)
-    if ":" in entry:
-        try:
-            ipaddress.IPv6Address(entry)
-        except ValueError:
-            return "is neither host:port nor an IPv6 address (write [IPv6]:port)"
-    return None
-
-
-def _port_problem(port: str) -> str | None:
-    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
-        return f"has port {port!r}; expected a number from 1 to 65535"
-    return None
-
-
-# --- the options
-
-
-@dataclass(frozen=True)
-class Option:
-    """One configuration option: its key, validation, documentation and command-line flag."""
-
-    key: str
-    parse: Callable[[Any], Any]
-    doc: str
-    example: str
-    """A TOML value for the reference."""
-    flag: str | None = None
-    """The command-line flag that sets it, if any."""
-    widens_reach: bool = False
-    """Widens where seedlint connects, reads or writes (documented as such)."""
-
-    @property
-    def field_name(self) -> str:
-        """The :class:`Config` field it sets."""
-        return self.key.replace("-", "_")
-
-
-OPTIONS: tuple[Option, ...] = (
-    Option("paths", _string_list, "what to lint when no path is given", '["seeds"]'),
-    Option("include", _string_list, "file names linted inside folders", '["*.txt", "*.md"]'),
-    Option(
-        "exclude",
-        _string_list,
-        "names (or, with a `/`, root-relative paths) skipped inside folders",
-        '[".*", "node_modules", "__pycache__", "README.md", "readme.md", "drafts/*"]',
-    ),
-    Option("select", _selectors, 'codes, prefixes ("D") or rule names', '["ALL"]', "--select"),
-    Option("ignore", _selectors, "codes, prefixes or names to skip", '["S013"]', "--ignore"),
-    Option(
-        "per-file-ignores",
-        _per_file_ignores,
-        "a table: root-relative glob = codes or names",
-        '{ "seeds/legacy/*" = ["E002"] }',
-    ),
-    Option(
-        "max-file-size",
-        _whole(1),
-        "bytes; larger files are reported (S006), not read",
-        "1048576",
-        "--max-file-size",
-    ),
-    Option("strict", _boolean, "warnings fail the run too", "false", "--strict"),
-    Option("jobs", _whole(0), "worker processes; 0 = one per core", "0", "--jobs"),
-    Option(
-        "schema",
-        _path,
-        "a JSON Schema instead of the packaged one (relative to the root)",
-        '"schemas/seed.schema.json"',
-        widens_reach=True,
-    ),
-    Option(
-        "output-format",
-        _output_format,
-        " | ".join(OUTPUT_FORMATS),
-        '"text"',
-        "--output-format",
-    ),
-    Option("future-tolerance-days", _whole(0), "D003: how far past now a date may lie", "1"),
-    Option("oldest-year", _whole(0), "D004: dates before January 1 of it are absurd", "1990"),
-    Option(
-        "project-index",
-        _boolean,
-        "C010 compares webUrls across the whole project (on-disk index)",
-        "true",
-    ),
-    Option("probe", _boolean, "shorthand for probe-links and probe-images", "false", "--probe"),
-    Option("probe-links", _boolean, "check that every link answers", "false", "--probe-links"),
-    Option("probe-images", _boolean, "measure every image's real size", "false", "--probe-images"),
-    Option(
-        "probe-concurrency", _whole(1), "requests in flight at once", "32", "--probe-concurrency"
-    ),
-    Option("probe-per-host", _whole(1), "requests in flight per host", "4", "--probe-per-host"),
-    Option(
-        "probe-per-host-rate",
-        _positive_number,
-        "requests per second to one host; default: no limit",
-        "5.0",
-    ),
-    Option(
-        "probe-timeout",
-        _positive_number,
-        "seconds one URL may take, redirects and retries included",
-        "20.0",
-        "--probe-timeout",
-    ),
-    Option(
-        "probe-allow",
-        _allow_entries,
-        "hosts (name, name:port, ip:port) or CIDR networks the address guard lets through",
-        '["staging.example.com", "10.20.0.0/16"]',
-        "--allow",
-        widens_reach=True,
-    ),
-    Option(
-        "allow-private",
-        _boolean,
-        "turn the address guard off (private, loopback, any port)",
-        "false",
-        "--allow-private",
-        widens_reach=True,
-    ),
-    Option(
-        "probe-ca-bundle",
-        _path,
-        "PEM file of trusted certificate authorities instead of the system's",
-        '"certs/ca.pem"',
-        "--ca-bundle",
-        widens_reach=True,
-    ),
-    Option(
-        "cache",
-        _boolean,
-        "read and write cached probe results",
-        "true",
-        "--no-cache",
-    ),
-    Option(
-        "cache-dir",
-        _path,
-        "probe cache and project index; default `$XDG_CACHE_HOME/seedlint`",
-        '".seedlint-cache"',
-        "--cache-dir",
-        widens_reach=True,
-    ),
-    Option("cache-ttl-hours", _positive_number, "how long a probe result is reused", "24.0"),
-)
-_BY_KEY = {option.key: option for option in OPTIONS}
-_PATH_FIELDS = ("schema", "probe_ca_bundle", "cache_dir")
-
-
-def validate(key: str, value: Any) -> Any:
-    """The one validation of an option's value, for the file and the command line alike.
-
-    Raises :class:`InvalidValue` (or KeyError for an unknown key).
-    """
-    return _BY_KEY[key].parse(value)
+The rule list sits above the configuration in the layers, so the caller that
+knows the rules passes this in; without it, selectors are not checked.
+"""
 
 
 def option_default(option: Option) -> Any:
@@ -439,7 +185,12 @@ def _has_our_table(pyproject: Path) -> bool:
     return "tool.seedlint" in text
 
 
-def load_config(config_file: Path | None = None, start_paths: Sequence[Path] = ()) -> Config:
+def load_config(
+    config_file: Path | None = None,
+    start_paths: Sequence[Path] = (),
+    *,
+    unknown_rules: UnknownRules | None = None,
+) -> Config:
     """The Config of the project holding ``start_paths`` (or the working folder)."""
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"config file {config_file} does not exist")
@@ -452,20 +203,23 @@ def load_config(config_file: Path | None = None, start_paths: Sequence[Path] = (
     )
     if project.config_file is None:
         return Config(root=project.root, warnings=warnings)
-    config = config_from_file(project.config_file)
+    config = config_from_file(project.config_file, unknown_rules)
     return replace(config, warnings=(*warnings, *config.warnings))
 
 
-def config_for_file(path: Path) -> Config:
-    """The Config a file is linted with: its project's, with the same trust rules as the CLI."""
-    return load_config(None, [path])
+def config_for_file(path: Path, unknown_rules: UnknownRules | None = None) -> Config:
+    """The Config a file is linted with: its project's, with the same trust rules as the CLI.
+
+    For an editor or server that lints one file at a time; ``path`` need not exist.
+    """
+    return load_config(None, [path], unknown_rules=unknown_rules)
 
 
-def config_from_file(path: Path) -> Config:
+def config_from_file(path: Path, unknown_rules: UnknownRules | None = None) -> Config:
     """Read and validate one configuration file; its folder is the root."""
     toml = read_toml(path)
     table, where = _our_table(toml)
-    return config_from_table(table, toml, where)
+    return config_from_table(table, toml, where, unknown_rules)
 
 
 def _our_table(toml: TomlFile) -> tuple[Mapping[str, Any], tuple[str, ...]]:
@@ -488,7 +242,10 @@ def _our_table(toml: TomlFile) -> tuple[Mapping[str, Any], tuple[str, ...]]:
 
 
 def config_from_table(
-    table: Mapping[str, Any], toml: TomlFile, where: tuple[str, ...] = ()
+    table: Mapping[str, Any],
+    toml: TomlFile,
+    where: tuple[str, ...] = (),
+    unknown_rules: UnknownRules | None = None,
 ) -> Config:
     """Validate one options table and turn it into a Config rooted at the file's folder."""
     if not isinstance(table, Mapping):
@@ -496,22 +253,27 @@ def config_from_table(
     root = toml.path.resolve().parent
     values: dict[str, Any] = {}
     for key, raw in table.items():
-        option = _BY_KEY.get(key)
+        option = OPTION_BY_KEY.get(key)
         if option is None:
             raise toml.error(_unknown_option(key, where), where, key)
         try:
             values[option.field_name] = option.parse(raw)
+            if key in SELECTOR_KEYS and unknown_rules is not None:
+                _check_selectors(values[option.field_name], unknown_rules)
         except InvalidValue as error:
             raise toml.error(f"{key}: {error}", where, key) from None
     if "probe" in values:  # shorthand for both kinds of probing
         both = values.pop("probe")
         values.setdefault("probe_links", both)
         values.setdefault("probe_images", both)
-    for name in _PATH_FIELDS:
+    for name in PATH_FIELDS:
         path = values.get(name)
         if isinstance(path, Path) and not path.is_absolute():
             values[name] = root / path
-    warnings = tuple(_per_file_warnings(values.get("per_file_ignores", ()), toml, where))
+    warnings: tuple[str, ...] = ()
+    if unknown_rules is not None:
+        entries = values.get("per_file_ignores", ())
+        warnings = tuple(_per_file_warnings(entries, toml, where, unknown_rules))
     return Config(root=root, source=toml.path, warnings=warnings, **values)
 
 
@@ -521,7 +283,7 @@ def _unknown_option(key: str, where: tuple[str, ...]) -> str:
             "unknown option 'tool': this file holds the options at the top level; "
             "write them without the [tool.seedlint] header (or put only [tool.seedlint] here)"
         )
-    close = difflib.get_close_matches(key, list(_BY_KEY), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(OPTION_BY_KEY), n=1, cutoff=0.6)
     hint = (
         f'; did you mean "{close[0]}"?'
         if close
@@ -530,14 +292,23 @@ def _unknown_option(key: str, where: tuple[str, ...]) -> str:
     return f"unknown option {key!r}{hint}"
 
 
+def _check_selectors(selectors: Iterable[str], unknown_rules: UnknownRules) -> None:
+    unknown = unknown_rules(selectors)
+    if unknown:
+        raise InvalidValue(
+            f"unknown rule code or name: {', '.join(unknown)}; `seedlint rules` lists them"
+        )
+
+
 def _per_file_warnings(
-    entries: Iterable[tuple[str, tuple[str, ...]]], toml: TomlFile, where: tuple[str, ...]
+    entries: Iterable[tuple[str, tuple[str, ...]]],
+    toml: TomlFile,
+    where: tuple[str, ...],
+    unknown_rules: UnknownRules,
 ) -> Iterable[str]:
     """A warning per code in ``per-file-ignores`` that names no rule (it would silence nothing)."""
-    from seedlint.registry import unknown_selectors
-
     for glob, codes in entries:
-        for code in unknown_selectors(codes):
+        for code in unknown_rules(codes):
             line, column, _ = toml.position((*where, "per-file-ignores"), glob)
             yield (
                 f"{toml.shown}:{line}:{column}: per-file-ignores {glob!r}: "
@@ -545,7 +316,9 @@ def _per_file_warnings(
             )
 
 
-def with_command_line(config: Config, options: Mapping[str, Any]) -> Config:
+def with_command_line(
+    config: Config, options: Mapping[str, Any], unknown_rules: UnknownRules | None = None
+) -> Config:
     """``config`` with command-line values (option key → raw value; None = not given).
 
     Each value goes through :func:`validate`, the same as in a file; ``ignore``
@@ -555,9 +328,11 @@ def with_command_line(config: Config, options: Mapping[str, Any]) -> Config:
     for key, raw in options.items():
         if raw is None:
             continue
-        option = _BY_KEY[key]
+        option = OPTION_BY_KEY[key]
         try:
             values[option.field_name] = option.parse(raw)
+            if key in SELECTOR_KEYS and unknown_rules is not None:
+                _check_selectors(values[option.field_name], unknown_rules)
         except InvalidValue as error:
             raise ConfigError(f"{option.flag or key}: {error}") from None
     if values.pop("probe", False):
