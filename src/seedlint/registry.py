@@ -9,7 +9,6 @@ This module sits above the rule modules; rules never import it.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -93,13 +92,12 @@ def rules_reference() -> str:
         if rule.code[0] != group:
             group = rule.code[0]
             lines += ["", f"## {_GROUPS[group]}"]
-        body = textwrap.dedent(rule.explanation).strip()
         lines += [
             "",
             f"### {rule.code} `{rule.name}`",
             "",
-            f"*{rule.flags}* — {rule.summary}",
+            f"*{rule.flags}*",
             "",
-            body,
+            rule.markdown.rstrip(),
         ]
     return "\n".join(lines) + "\n"

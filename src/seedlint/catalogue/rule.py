@@ -17,10 +17,14 @@ class Rule:
     summary: str
     """One line: what the rule reports."""
     explanation: str
-    """Why it matters, an example and what to write instead (Markdown)."""
+    """Why it is bad, and how it is reported (Markdown)."""
     severity: Severity = Severity.ERROR
     fixable: bool = False
     online: bool = False
+    example: str = ""
+    """A seed that breaks the rule: the whole file, ``---`` lines included."""
+    use_instead: str = ""
+    """The same seed, fixed."""
 
     def at(
         self,
@@ -58,7 +62,43 @@ class Rule:
         )
 
     @property
+    def why(self) -> str:
+        """The explanation without the source's indentation."""
+        return textwrap.dedent(self.explanation).strip()
+
+    @property
+    def example_seed(self) -> str:
+        """:attr:`example` without the source's indentation, ending in one line break."""
+        return _seed_text(self.example)
+
+    @property
+    def fixed_seed(self) -> str:
+        """:attr:`use_instead` without the source's indentation, ending in one line break."""
+        return _seed_text(self.use_instead)
+
+    @property
     def documentation(self) -> str:
-        """The full text shown by ``seedlint rule CODE``."""
-        body = textwrap.dedent(self.explanation).strip()
-        return f"{self.code} {self.name} ({self.flags})\n\n{self.summary}\n\n{body}\n"
+        """The full text shown by ``seedlint rule CODE``, in ruff's sections."""
+        sections = [
+            f"{self.code} {self.name} ({self.flags})",
+            f"What it does\n{self.summary}",
+            f"Why is this bad?\n{self.why}",
+        ]
+        for title, seed in (("Example", self.example_seed), ("Use instead", self.fixed_seed)):
+            if seed:
+                sections.append(f"{title}\n{textwrap.indent(seed, '    ')}".rstrip("\n"))
+        return "\n\n".join(sections) + "\n"
+
+    @property
+    def markdown(self) -> str:
+        """The same sections in Markdown (the rules reference, SARIF help)."""
+        sections = [f"#### What it does\n\n{self.summary}", f"#### Why is this bad?\n\n{self.why}"]
+        for title, seed in (("Example", self.example_seed), ("Use instead", self.fixed_seed)):
+            if seed:
+                sections.append(f"#### {title}\n\n```yaml\n{seed}```")
+        return "\n\n".join(sections) + "\n"
+
+
+def _seed_text(text: str) -> str:
+    seed = textwrap.dedent(text).strip("\n")
+    return seed + "\n" if seed else ""

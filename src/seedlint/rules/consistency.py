@@ -44,7 +44,17 @@ BAD_SECURED = Rule(
     be decrypted: usually a truncated copy, or the two parts swapped.
     (A value that is not two base64 runs at all is reported by E005.)
 
-    Example: `secured: "QROgCOwtdSfNyRnR3f8TXQ==;UafpsY0g2Qns..."` (swapped).
+    The example's ciphertext is 30 bytes, not a whole number of blocks.
+    """,
+    example="""
+    ---
+    secured: "UafpsY0g2Qns9kkYjgvVyYKdozWXnDTApplhktgS;QROgCOwtdSfNyRnR3f8TXQ=="
+    ---
+    """,
+    use_instead="""
+    ---
+    secured: "UafpsY0g2Qns9kkYjgvVyYKdozWXnDTApplhktgSdzU=;QROgCOwtdSfNyRnR3f8TXQ=="
+    ---
     """,
 )
 BLANK_TEXT = Rule(
@@ -52,8 +62,18 @@ BLANK_TEXT = Rule(
     "blank-text",
     "A text field (title, excerpt, name, topic ...) holds only whitespace.",
     """
-    `title: "   "` passes a non-empty check but shows nothing. (An empty value is E005.)
-    Use instead: the real text, or remove the optional key.
+    A value of spaces passes a non-empty check but shows nothing. (An empty
+    value is E005.) Write the real text, or remove an optional key.
+    """,
+    example="""
+    ---
+    title: "   "
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    ---
     """,
 )
 SURROUNDING_WHITESPACE = Rule(
@@ -65,9 +85,16 @@ SURROUNDING_WHITESPACE = Rule(
     are invisible in review, break equality (`"AI "` is a different topic from
     `"AI"`) and make layouts jump. Fixable: the whitespace is removed from the
     value as written, when it can be edited without touching escapes or line folding.
-
-    Example: `title: " EU placing new restrictions "`.
-    Use instead: `title: "EU placing new restrictions"`.
+    """,
+    example="""
+    ---
+    title: " EU restricts facial recognition exports "
+    ---
+    """,
+    use_instead="""
+    ---
+    title: "EU restricts facial recognition exports"
+    ---
     """,
     fixable=True,
 )
@@ -82,6 +109,16 @@ CONTROL_IN_TEXT = Rule(
     overrides can make text read differently than it is stored. A line break
     in an `excerpt` is allowed.
     """,
+    example="""
+    ---
+    title: "EU restricts\\u202e facial recognition exports"
+    ---
+    """,
+    use_instead="""
+    ---
+    title: "EU restricts facial recognition exports"
+    ---
+    """,
 )
 MARKUP_LEFTOVER = Rule(
     "C005",
@@ -91,8 +128,16 @@ MARKUP_LEFTOVER = Rule(
     Seed text is plain text: consumers escape it for display, so `&amp;`
     shows up literally as `&amp;` and `<b>` as `<b>`. These are leftovers of a
     scraper that copied HTML. A warning, since a title may really be about `<div>`.
-
-    Example: `title: "Q&amp;A: facial recognition"`. Use instead: `title: "Q&A: facial recognition"`.
+    """,
+    example="""
+    ---
+    title: "Q&amp;A: <b>facial recognition</b>"
+    ---
+    """,
+    use_instead="""
+    ---
+    title: "Q&A: facial recognition"
+    ---
     """,
     severity=Severity.WARNING,
 )
@@ -104,8 +149,16 @@ MOJIBAKE = Rule(
     Text that went through a wrong decoding step shows sequences like `â€™`
     for a right single quote or `Ã©` for `é`. Reported when the sequence, encoded back as
     Windows-1252, is valid UTF-8 for the character it names. A warning.
-
-    Example: `title: "Itâ€™s here"`. Use instead: the quote the author meant.
+    """,
+    example="""
+    ---
+    title: "Itâ€™s here: EU restricts facial recognition exports"
+    ---
+    """,
+    use_instead="""
+    ---
+    title: "It\u2019s here: EU restricts facial recognition exports"
+    ---
     """,
     severity=Severity.WARNING,
 )
@@ -117,6 +170,19 @@ DUPLICATE_IMAGE = Rule(
     Repeated images show the same picture twice in galleries and skew
     image counts. Reported at the repeat, naming the first occurrence.
     """,
+    example="""
+    ---
+    images:
+      - url: https://cdn.example.com/crowds.jpg
+      - url: https://cdn.example.com/crowds.jpg
+    ---
+    """,
+    use_instead="""
+    ---
+    images:
+      - url: https://cdn.example.com/crowds.jpg
+    ---
+    """,
 )
 RELATED_IS_SELF = Rule(
     "C008",
@@ -127,6 +193,20 @@ RELATED_IS_SELF = Rule(
     page they are reading. URLs are compared with scheme and host
     case-insensitive and without a fragment.
     """,
+    example="""
+    ---
+    webUrl: https://www.example.com/eu-restrictions
+    related:
+      - webUrl: https://www.example.com/eu-restrictions#comments
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/eu-restrictions
+    related:
+      - webUrl: https://www.example.com/eu-export-rules
+    ---
+    """,
 )
 RELATED_REPEATED = Rule(
     "C009",
@@ -136,6 +216,19 @@ RELATED_REPEATED = Rule(
     The same article listed twice among the related ones. Reported at the
     repeat, naming the first. URLs that differ only in the query are
     different pages and are not reported.
+    """,
+    example="""
+    ---
+    related:
+      - webUrl: https://www.example.com/eu-export-rules
+      - webUrl: https://WWW.EXAMPLE.COM/eu-export-rules
+    ---
+    """,
+    use_instead="""
+    ---
+    related:
+      - webUrl: https://www.example.com/eu-export-rules
+    ---
     """,
 )
 DUPLICATE_WEB_URL = Rule(
@@ -149,6 +242,22 @@ DUPLICATE_WEB_URL = Rule(
     against every seed under the project root, using an index cached on disk
     (`cache-dir`) so unchanged files are not read again. Turn the comparison
     off with `project-index = false`.
+    """,
+    example="""
+    ---
+    # seeds/a.txt
+    webUrl: https://www.example.com/eu-restrictions
+    ---
+    ---
+    # seeds/b.txt, another file
+    webUrl: https://www.example.com/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    # seeds/a.txt, the one seed of this article (seeds/b.txt deleted)
+    webUrl: https://www.example.com/eu-restrictions
+    ---
     """,
 )
 

@@ -29,9 +29,16 @@ INVALID_DATE_TIME = Rule(
     `publishedDateTime` and `updatedDateTime` (top level and in related
     articles) must be RFC 3339 date-times naming a real calendar date and time:
     no month 13, no February 30, no hour 25, `T` between date and time.
-
-    Example: `publishedDateTime: 2020-02-30T10:00:00Z`.
-    Use instead: `publishedDateTime: 2020-02-29T10:00:00Z`.
+    """,
+    example="""
+    ---
+    publishedDateTime: 2020-02-30T10:00:00Z
+    ---
+    """,
+    use_instead="""
+    ---
+    publishedDateTime: 2020-02-29T10:00:00Z
+    ---
     """,
 )
 MISSING_OFFSET = Rule(
@@ -41,8 +48,16 @@ MISSING_OFFSET = Rule(
     """
     `2020-10-19T08:00:00` is a different instant in every time zone. RFC 3339
     requires an offset: `Z` for UTC or `±hh:mm`.
-
-    Use instead: `2020-10-19T08:00:00Z` or `2020-10-19T08:00:00+02:00`.
+    """,
+    example="""
+    ---
+    publishedDateTime: 2020-10-19T08:00:00
+    ---
+    """,
+    use_instead="""
+    ---
+    publishedDateTime: 2020-10-19T08:00:00+02:00
+    ---
     """,
 )
 
@@ -55,9 +70,17 @@ IN_FUTURE = Rule(
     seed is checked. A small tolerance absorbs clock skew and time zones; a
     date far ahead is almost always a typo in the year or a day/month swap.
 
-    Example: `publishedDateTime: 2202-10-19T00:00:00Z`.
-    Use instead: `publishedDateTime: 2020-10-19T00:00:00Z`.
     Set `future-tolerance-days` to allow scheduled articles further ahead.
+    """,
+    example="""
+    ---
+    publishedDateTime: 2202-10-19T00:00:00Z
+    ---
+    """,
+    use_instead="""
+    ---
+    publishedDateTime: 2020-10-19T00:00:00Z
+    ---
     """,
 )
 TOO_OLD = Rule(
@@ -68,8 +91,17 @@ TOO_OLD = Rule(
     News seeds describe web articles; a date before the web existed is a
     placeholder (`1970-01-01T00:00:00Z`, a Unix epoch zero) or a typo.
 
-    Example: `publishedDateTime: 1970-01-01T00:00:00Z`.
-    Use instead: the real publication date. Lower `oldest-year` for archives.
+    Lower `oldest-year` for archives.
+    """,
+    example="""
+    ---
+    publishedDateTime: 1970-01-01T00:00:00Z
+    ---
+    """,
+    use_instead="""
+    ---
+    publishedDateTime: 2020-10-19T00:00:00Z
+    ---
     """,
 )
 UPDATED_BEFORE_PUBLISHED = Rule(
@@ -81,9 +113,18 @@ UPDATED_BEFORE_PUBLISHED = Rule(
     dates is wrong (often the offset, or the two values are swapped). Checked
     for the seed and for every related article; instants are compared, so
     `10:00:00+02:00` equals `08:00:00Z`.
-
-    Example: published `2020-10-19T10:00:00Z`, updated `2020-10-18T10:00:00Z`.
-    Use instead: an `updatedDateTime` at or after `publishedDateTime`.
+    """,
+    example="""
+    ---
+    publishedDateTime: 2020-10-19T10:00:00Z
+    updatedDateTime: 2020-10-18T10:00:00Z
+    ---
+    """,
+    use_instead="""
+    ---
+    publishedDateTime: 2020-10-19T10:00:00Z
+    updatedDateTime: 2020-10-20T10:00:00Z
+    ---
     """,
 )
 

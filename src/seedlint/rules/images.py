@@ -17,9 +17,23 @@ SIZE_MISMATCH = Rule(
     sizes are accepted.
     `--fix` writes the measured size.
 
-    Example: `width: 1920` / `height: 1005` for a 1200x628 image.
-    Use instead: the size the message names.
     Reported only with `--probe` or `--probe-images`.
+    """,
+    example="""
+    ---
+    images:
+      - url: https://cdn.example.com/crowds.jpg  # the image is 1200x628
+        width: 1920
+        height: 1005
+    ---
+    """,
+    use_instead="""
+    ---
+    images:
+      - url: https://cdn.example.com/crowds.jpg
+        width: 1200
+        height: 628
+    ---
     """,
     fixable=True,
     online=True,
@@ -32,6 +46,22 @@ SIZE_UNKNOWN = Rule(
     The data is truncated, broken, in an unknown format, or has no size in its
     first bytes (default limit 1 MiB). seedlint never guesses a size; the
     message gives the reason. Reported only with `--probe` or `--probe-images`.
+    """,
+    example="""
+    ---
+    images:
+      - url: https://cdn.example.com/crowds.jpg  # the file is cut off after 20 bytes
+        width: 1200
+        height: 628
+    ---
+    """,
+    use_instead="""
+    ---
+    images:
+      - url: https://cdn.example.com/crowds-full.jpg  # an image the reader can measure
+        width: 1200
+        height: 628
+    ---
     """,
     severity=Severity.WARNING,
     online=True,

@@ -17,6 +17,16 @@ DEAD = Rule(
     The article or image is gone. Find where it moved or remove the item.
     {_PROBE_NOTE}
     """,
+    example="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restriction  # 404 Not Found
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions  # 200 OK
+    ---
+    """,
     online=True,
 )
 SERVER_ERROR = Rule(
@@ -28,6 +38,16 @@ SERVER_ERROR = Rule(
     jitter; transient failures are never cached, so the next run asks again.
     {_PROBE_NOTE}
     """,
+    example="""
+    ---
+    webUrl: https://shop.example.com/story/42  # 503 after every retry
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/story/42  # the article's working address
+    ---
+    """,
     online=True,
 )
 BLOCKED = Rule(
@@ -38,6 +58,16 @@ BLOCKED = Rule(
     Paywalls and bot protection answer automated requests with 401, 403 or
     a non-standard 999. The page may be fine for a person: check it by hand.
     {_PROBE_NOTE}
+    """,
+    example="""
+    ---
+    webUrl: https://www.ft.com/content/1234  # 403 Forbidden to robots
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.ft.com/content/1234  # seedlint: ignore[L003] (opens fine in a browser)
+    ---
     """,
     severity=Severity.WARNING,
     online=True,
@@ -51,6 +81,16 @@ RATE_LIMITED = Rule(
     concurrency or rate (`probe-per-host`, `probe-per-host-rate`) and run again.
     {_PROBE_NOTE}
     """,
+    example="""
+    ---
+    webUrl: https://busy.example.com/story/42  # 429 Too Many Requests, again and again
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://busy.example.com/story/42  # probed again with a lower probe-per-host-rate
+    ---
+    """,
     severity=Severity.WARNING,
     online=True,
 )
@@ -63,6 +103,16 @@ TIMEOUT = Rule(
     timeout, not two. Timeouts are not cached.
     {_PROBE_NOTE}
     """,
+    example="""
+    ---
+    webUrl: https://slow.example.com/story/42  # no answer within the timeout
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/story/42  # the article's working address
+    ---
+    """,
     online=True,
 )
 DNS_FAILURE = Rule(
@@ -71,6 +121,16 @@ DNS_FAILURE = Rule(
     "A URL's host name does not resolve.",
     f"""
     The domain may have expired or been mistyped. {_PROBE_NOTE}
+    """,
+    example="""
+    ---
+    webUrl: https://www.biometricupdat.com/202010/eu-restrictions  # the host does not resolve
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions  # resolves
+    ---
     """,
     online=True,
 )
@@ -81,6 +141,16 @@ TLS_FAILURE = Rule(
     f"""
     Readers' browsers will show a warning or refuse the page. {_PROBE_NOTE}
     """,
+    example="""
+    ---
+    webUrl: https://expired.example.com/story/42  # certificate expired
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/story/42  # a valid certificate
+    ---
+    """,
     online=True,
 )
 CONNECTION_FAILED = Rule(
@@ -89,6 +159,16 @@ CONNECTION_FAILED = Rule(
     "The connection was refused or reset, or the answer was not valid HTTP.",
     f"""
     {_PROBE_NOTE}
+    """,
+    example="""
+    ---
+    webUrl: https://www.example.com:8443/story/42  # connection refused
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/story/42  # the server's real address
+    ---
     """,
     online=True,
 )
@@ -101,6 +181,16 @@ PERMANENT_REDIRECT = Rule(
     message so readers and crawlers skip the detour.
     {_PROBE_NOTE}
     """,
+    example="""
+    ---
+    webUrl: https://biometricupdate.com/202010/eu-restrictions  # 301 to www.biometricupdate.com
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions  # the final URL
+    ---
+    """,
     severity=Severity.WARNING,
     online=True,
 )
@@ -110,6 +200,16 @@ REDIRECT_LOOP = Rule(
     "A URL redirects in a loop, or through more redirects than allowed.",
     f"""
     {_PROBE_NOTE}
+    """,
+    example="""
+    ---
+    webUrl: https://www.example.com/loop  # redirects to /loop again
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/story/42  # answers directly
+    ---
     """,
     online=True,
 )
@@ -125,6 +225,16 @@ FORBIDDEN_ADDRESS = Rule(
     Allow your own hosts with `--allow-private` or `probe-allow` in the config.
     {_PROBE_NOTE}
     """,
+    example="""
+    ---
+    webUrl: http://169.254.169.254/latest/meta-data/  # the cloud metadata service
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/story/42  # a public address
+    ---
+    """,
     online=True,
 )
 HTTP_ERROR = Rule(
@@ -133,6 +243,16 @@ HTTP_ERROR = Rule(
     "A URL answers with another client error (400, 405 on GET, 451 ...).",
     f"""
     {_PROBE_NOTE}
+    """,
+    example="""
+    ---
+    webUrl: https://www.example.com/story/42?id=%%%  # 400 Bad Request
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/story/42  # 200 OK
+    ---
     """,
     online=True,
 )

@@ -25,10 +25,24 @@ MISSING_KEY = Rule(
     "missing-key",
     "A required key is missing.",
     """
-    Reported at the mapping that lacks the key: the top of the front matter, a
-    `provider`, an image or a related article.
-
-    Example: a seed without `webUrl`. Use instead: add `webUrl: https://...`.
+    Consumers rely on every required key being there; a seed without one
+    cannot be shown or linked. Reported at the mapping that lacks the key:
+    the top of the front matter, a `provider`, an image or a related article.
+    """,
+    example="""
+    ---
+    title: EU restricts facial recognition exports
+    provider:
+      name: Biometric Update
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    provider:
+      name: Biometric Update
+      domain: biometricupdate.com
+    ---
     """,
 )
 UNKNOWN_KEY = Rule(
@@ -40,14 +54,35 @@ UNKNOWN_KEY = Rule(
     or fields that no consumer reads. Reported at the key, with the closest
     known key when there is one.
     """,
+    example="""
+    ---
+    tittle: EU restricts facial recognition exports
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    ---
+    """,
 )
 WRONG_TYPE = Rule(
     "E003",
     "wrong-type",
     "A value has the wrong type (text where a number belongs, a list for a mapping ...).",
     """
-    Example: `quality: "33"` (a string). Use instead: `quality: 33`.
+    Consumers read each value as its type: text where a number belongs fails
+    there, or is silently taken for something else.
     YAML 1.1 surprises are named: a plain `no` is a boolean, not text.
+    """,
+    example="""
+    ---
+    quality: "33"
+    ---
+    """,
+    use_instead="""
+    ---
+    quality: 33
+    ---
     """,
 )
 OUT_OF_RANGE = Rule(
@@ -55,8 +90,19 @@ OUT_OF_RANGE = Rule(
     "out-of-range",
     "A number is outside its allowed range.",
     """
-    `quality` is zero or more, `heat` is -1 or more, image `width` and `height`
-    are at least 1.
+    A value out of range is a typo or a placeholder that consumers would
+    show as real. `quality` is zero or more, `heat` is -1 or more, image
+    `width` and `height` are at least 1.
+    """,
+    example="""
+    ---
+    quality: -5
+    ---
+    """,
+    use_instead="""
+    ---
+    quality: 33
+    ---
     """,
 )
 INVALID_VALUE = Rule(
@@ -64,8 +110,23 @@ INVALID_VALUE = Rule(
     "invalid-value",
     "A text value is empty, too long, or not of the expected form.",
     """
-    Examples: an empty `title`, a `provider.domain` with a scheme or capitals,
-    a `secured` value that is not `<base64>;<base64>`.
+    Consumers match, show and compare these values as they are. Examples:
+    an empty `title`, a `provider.domain` with a scheme or capitals, a
+    `secured` value that is not `<base64>;<base64>`.
+    """,
+    example="""
+    ---
+    provider:
+      name: Biometric Update
+      domain: https://www.biometricupdate.com/
+    ---
+    """,
+    use_instead="""
+    ---
+    provider:
+      name: Biometric Update
+      domain: biometricupdate.com
+    ---
     """,
 )
 BAD_LIST = Rule(
@@ -73,8 +134,24 @@ BAD_LIST = Rule(
     "invalid-list",
     "A list is too short, too long or repeats an item.",
     """
-    `topics` needs at least one topic and no repeats. Reported at the
+    An empty list leaves the article unfiled; a repeated item is shown
+    twice. `topics` needs at least one topic and no repeats. Reported at the
     repeated item, or at the list.
+    """,
+    example="""
+    ---
+    topics:
+      - AI
+      - Computer Vision
+      - AI
+    ---
+    """,
+    use_instead="""
+    ---
+    topics:
+      - AI
+      - Computer Vision
+    ---
     """,
 )
 SCHEMA_VIOLATION = Rule(
@@ -82,8 +159,20 @@ SCHEMA_VIOLATION = Rule(
     "schema-violation",
     "The value breaks a schema constraint not covered by a more specific rule.",
     """
-    Seen with custom schemas that use keywords such as `oneOf` or `not`.
-    The message is the schema validator's own.
+    The seed breaks the schema it is checked against. Seen with custom
+    schemas that use keywords such as `oneOf` or `not`. The message is the
+    schema validator's own.
+    """,
+    example="""
+    ---
+    # with a custom schema that says `"title": {"not": {"const": "Untitled"}}`
+    title: Untitled
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    ---
     """,
 )
 

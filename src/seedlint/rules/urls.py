@@ -36,9 +36,16 @@ NOT_ABSOLUTE = Rule(
     """
     `webUrl`, `originalUrl`, `ampWebUrl`, `cdnAmpWebUrl` and image URLs are
     followed by readers and crawlers; a relative path or a bare word leads nowhere.
-
-    Example: `webUrl: /2020/10/article.html`.
-    Use instead: `webUrl: https://www.example.com/2020/10/article.html`.
+    """,
+    example="""
+    ---
+    webUrl: /202010/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    ---
     """,
 )
 BAD_SCHEME = Rule(
@@ -49,6 +56,16 @@ BAD_SCHEME = Rule(
     Only web pages belong in a seed. `javascript:` and `data:` URLs are a
     script-injection risk wherever the seed is rendered.
     """,
+    example="""
+    ---
+    webUrl: javascript:alert(document.cookie)
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    ---
+    """,
 )
 BAD_CHARACTER = Rule(
     "U003",
@@ -57,6 +74,16 @@ BAD_CHARACTER = Rule(
     """
     Spaces, tabs, line breaks, control characters and `<>"{}|\\^`` must be
     percent-encoded. Raw non-ASCII letters are fine: seeds hold IRIs.
+    """,
+    example="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu%20restrictions
+    ---
     """,
 )
 CREDENTIALS = Rule(
@@ -67,13 +94,34 @@ CREDENTIALS = Rule(
     Credentials in a URL leak to everyone who reads the seed, and `@` is a
     classic way to disguise the real host (`https://trusted.com@evil.example/`).
     """,
+    example="""
+    ---
+    webUrl: https://editor:s3cret@www.biometricupdate.com/202010/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    ---
+    """,
 )
 BAD_PORT = Rule(
     "U005",
     "url-invalid-port",
     "A URL's port is not a number from 1 to 65535.",
     """
-    Example: `https://example.com:99999/` or `https://example.com:/`.
+    No server listens on such a port, so the URL leads nowhere; an empty port
+    (`https://example.com:/`) is a copy-paste accident.
+    """,
+    example="""
+    ---
+    webUrl: https://www.biometricupdate.com:99999/202010/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    ---
     """,
 )
 BAD_PERCENT_ENCODING = Rule(
@@ -81,7 +129,18 @@ BAD_PERCENT_ENCODING = Rule(
     "url-bad-percent-encoding",
     "A `%` in a URL is not followed by two hexadecimal digits.",
     """
-    Example: `https://example.com/100%-sure`. Use instead: `https://example.com/100%25-sure`.
+    Browsers and servers disagree on what such a URL means, so readers may
+    land on another page. A literal `%` is written `%25`.
+    """,
+    example="""
+    ---
+    webUrl: https://www.example.com/100%-sure
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/100%25-sure
+    ---
     """,
 )
 BAD_HOST = Rule(
@@ -92,6 +151,16 @@ BAD_HOST = Rule(
     Host labels are letters, digits and hyphens, at most 63 characters, not
     starting or ending with a hyphen; internationalized names must be valid
     under IDNA 2008. A host of digits only (`2130706433`) is an address in disguise.
+    """,
+    example="""
+    ---
+    webUrl: https://-biometricupdate-.com/202010/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    ---
     """,
 )
 
@@ -108,8 +177,16 @@ PLAIN_HTTP = Rule(
     Fixable with `--unsafe-fixes` only: rewriting the scheme is right when the
     site serves the same page over https, which seedlint cannot know offline.
     (`cdnAmpWebUrl` is not checked here: U011 recomputes it, always https.)
-
-    Example: `webUrl: http://www.example.com/a`. Use instead: `webUrl: https://www.example.com/a`.
+    """,
+    example="""
+    ---
+    webUrl: http://www.biometricupdate.com/202010/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    ---
     """,
     severity=Severity.WARNING,
     fixable=True,
@@ -125,8 +202,16 @@ IP_HOST = Rule(
     link-local or reserved address (`127.0.0.1`, `10.0.0.5`, `[::1]`,
     `169.254.169.254`) is an error: no reader can reach it, and a crawler
     that follows it probes the network it runs in.
-
-    Example: `webUrl: https://93.184.216.34/a`. Use instead: `webUrl: https://www.example.com/a`.
+    """,
+    example="""
+    ---
+    webUrl: https://93.184.216.34/202010/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/202010/eu-restrictions
+    ---
     """,
     severity=Severity.WARNING,
 )
@@ -141,8 +226,22 @@ FOREIGN_HOST = Rule(
     related article; internationalized names are compared in their IDNA form,
     and `www.example.com` or `news.example.com` belong to `example.com` but
     `notexample.com` does not.
-
-    Example: `provider.domain: nytimes.com` with `webUrl: https://www.wsj.com/a`.
+    """,
+    example="""
+    ---
+    webUrl: https://www.wsj.com/202010/eu-restrictions
+    provider:
+      name: Biometric Update
+      domain: biometricupdate.com
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.biometricupdate.com/202010/eu-restrictions
+    provider:
+      name: Biometric Update
+      domain: biometricupdate.com
+    ---
     """,
 )
 WRONG_AMP_CACHE_URL = Rule(
@@ -156,10 +255,18 @@ WRONG_AMP_CACHE_URL = Rule(
     the path is `/c/s/<host><path>` for https pages, `/c/<host><path>` for http
     ones, with the query kept. Any other value leads readers to the wrong page
     or to an error. Fixable: the value is recomputed.
-
-    Example: `ampWebUrl: https://www.example.com/a.amp` with
-    `cdnAmpWebUrl: https://example-com.cdn.ampproject.org/c/s/www.example.com/a.amp`.
-    Use instead: `https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a.amp`.
+    """,
+    example="""
+    ---
+    ampWebUrl: https://www.example.com/a.amp
+    cdnAmpWebUrl: https://example-com.cdn.ampproject.org/c/s/www.example.com/a.amp
+    ---
+    """,
+    use_instead="""
+    ---
+    ampWebUrl: https://www.example.com/a.amp
+    cdnAmpWebUrl: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a.amp
+    ---
     """,
     fixable=True,
 )
@@ -172,6 +279,17 @@ MISSING_AMP_CACHE_URL = Rule(
     back to the slower origin. A warning. Fixable: the computed `cdnAmpWebUrl`
     line is inserted right after `ampWebUrl`, with the same indentation,
     quoting and line ending.
+    """,
+    example="""
+    ---
+    ampWebUrl: https://www.example.com/a.amp
+    ---
+    """,
+    use_instead="""
+    ---
+    ampWebUrl: https://www.example.com/a.amp
+    cdnAmpWebUrl: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a.amp
+    ---
     """,
     severity=Severity.WARNING,
     fixable=True,
