@@ -37,13 +37,24 @@ def _string(value: Any) -> str:
     return value
 
 
-def _whole(minimum: int) -> Callable[[Any], int]:
-    def parse(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise InvalidValue(f"expected a whole number ≥ {minimum}, got {value!r}")
+@dataclass(frozen=True)
+class _Whole:
+    """A whole number of at least ``minimum``."""
+
+    minimum: int
+
+    def __call__(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
+            raise InvalidValue(f"expected a whole number ≥ {self.minimum}, got {value!r}")
         return value
 
-    return parse
+    @property
+    def kind(self) -> str:
+        """How the reference names the type."""
+        return f"integer ≥ {self.minimum}"
+
+
+_whole = _Whole
 
 
 def _boolean(value: Any) -> bool:
@@ -149,6 +160,21 @@ class Option:
         """The :class:`Config` field it sets."""
         return self.key.replace("-", "_")
 
+    @property
+    def kind(self) -> str:
+        """The type of value it takes, as the reference names it."""
+        return self.parse.kind if isinstance(self.parse, _Whole) else _KINDS[self.parse]
+
+
+_KINDS: dict[Callable[[Any], Any], str] = {
+    _string_list: "list of strings",
+    _boolean: "true or false",
+    _positive_number: "number > 0",
+    _path: "path",
+    _output_format: "string",
+    _per_file_ignores: "table",
+    _allow_entries: "list of strings",
+}
 
 OPTIONS: tuple[Option, ...] = (
     Option("paths", _string_list, "what to lint when no path is given", '["seeds"]'),
@@ -252,7 +278,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "cache-dir",
         _path,
-        "probe cache and project index; default `$XDG_CACHE_HOME/seedlint`",
+        "where the probe cache and the project index live",
         '".seedlint-cache"',
         "--cache-dir",
         widens_reach=True,
