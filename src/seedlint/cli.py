@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, with_command_line
 from seedlint.diagnostics import Diagnostic, ExitCode, plural
 from seedlint.discovery import DiscoveryError
+from seedlint.progress import progress_for
 from seedlint.registry import all_rules, find_rule, unknown_selectors
 from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
 from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
@@ -19,7 +20,6 @@ from seedlint.version import __version__
 
 if TYPE_CHECKING:
     from seedlint.linter import LintResult
-    from seedlint.probe import ProgressSnapshot
 
 _COMMANDS = ("check", "rules", "rule", "server")
 
@@ -220,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.OK
     except KeyboardInterrupt:
         print("seedlint: interrupted", file=sys.stderr)
-        return ExitCode.USAGE
+        return ExitCode.INTERRUPTED
     except Exception as error:
         print(f"seedlint: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         print("seedlint: please report this with the file that caused it", file=sys.stderr)
@@ -283,14 +283,14 @@ def _check(args: argparse.Namespace) -> int:
         changed = _fix(args, config)
         if args.diff:
             return ExitCode.FINDINGS if changed else ExitCode.OK
-    progress = _progress_line(sys.stderr) if not args.quiet and sys.stderr.isatty() else None
+    progress = None if args.quiet else progress_for(sys.stderr)
     try:
         result = lint_paths(args.paths, config, progress=progress)
     except SchemaError as error:
         raise ConfigError(str(error)) from error
     finally:
         if progress is not None:
-            sys.stderr.write("\r\x1b[K")
+            progress.close()
     if args.fix and any(d.fix is not None for d in result.diagnostics):
         result.diagnostics = _fix_online(result.diagnostics, args, config)
     nothing_found = result.files_checked == 0
@@ -300,6 +300,10 @@ def _check(args: argparse.Namespace) -> int:
         for line in (*result.notices, *([result.probe_summary] if result.probe_summary else [])):
             print(line, file=sys.stderr)
     context = _report(result, args, config)
+    if result.interrupted:
+        # What finished is reported above; L014 names each URL left unchecked.
+        print("seedlint: interrupted; the report covers what finished", file=sys.stderr)
+        return ExitCode.INTERRUPTED
     if not args.exit_zero and any(fails_run(d, context) for d in result.diagnostics):
         return ExitCode.FINDINGS
     if nothing_found and config.strict and not args.exit_zero:
@@ -452,16 +456,3 @@ def _fix(args: argparse.Namespace, config: Config) -> bool:
             f"Fixed {plural(fixes, 'finding')} in {plural(len(changed), 'file')}.", file=sys.stderr
         )
     return bool(changed)
-
-
-def _progress_line(stream: TextIO) -> Callable[[ProgressSnapshot], None]:
-    """Draw ``probing 120/1000 URLs, 3 failed, 45/s`` in place on a terminal."""
-
-    def draw(snapshot: ProgressSnapshot) -> None:
-        stream.write(
-            f"\r\x1b[Kprobing {snapshot.done}/{snapshot.total} URLs, "
-            f"{snapshot.failures} failed, {snapshot.rate:.0f}/s"
-        )
-        stream.flush()
-
-    return draw

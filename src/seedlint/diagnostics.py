@@ -22,6 +22,8 @@ class ExitCode(enum.IntEnum):
     """At least one error, or a warning under ``--strict``."""
     USAGE = 2
     """Bad command line or configuration, or an internal error."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C (128 + SIGINT); what had finished is reported first."""
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ class LintResult:
     """Display path of every checked file, clean or not (kept only for the junit report)."""
     notices: list[str] = field(default_factory=list)
     """Things the user should know that are not findings (a corrupt cache was rebuilt ...)."""
+    interrupted: bool = False
+    """The probe run was stopped by Ctrl-C: its unfinished URLs are reported not checked."""
 
 
 @dataclass(frozen=True)
@@ -135,16 +137,19 @@ def lint_paths(
         )
     )
     summary = None
+    interrupted = False
     if probing:
         from seedlint.online import run_online_checks
 
-        online, summary = run_online_checks([r.url_uses for r in kept], config, progress)
+        online, summary, interrupted = run_online_checks(
+            [r.url_uses for r in kept], config, progress
+        )
         for report, found in zip(kept, online, strict=True):
             diagnostics.extend(_filter(found, report.path, config, report.suppressions))
     diagnostics.sort()
     files_with_findings = len({d.path for d in diagnostics})
     return LintResult(
-        diagnostics, len(files), files_with_findings, summary, stats, checked, notices
+        diagnostics, len(files), files_with_findings, summary, stats, checked, notices, interrupted
     )
 
 

@@ -305,3 +305,43 @@ def file(data: bytes, content_type: str = "image/png", ranges: bool = True) -> R
 
 def start_server(tls: ssl.SSLContext | None = None) -> LocalServer:
     return LocalServer(tls=tls).start()
+
+
+class SilentServer:
+    """Accepts TCP connections on 127.0.0.1 and never sends a byte (each held at most 30 s)."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(128)
+        self._sock.settimeout(0.05)
+        self.port = self._sock.getsockname()[1]
+        self.connections = 0
+        self._held: list[tuple[float, socket.socket]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                conn = None
+            if conn is not None:
+                self.connections += 1
+                self._held.append((time.monotonic(), conn))
+            now = time.monotonic()
+            for began, held in [h for h in self._held if now - h[0] > 30]:
+                held.close()
+                self._held.remove((began, held))
+
+    def url(self, path: str, scheme: str = "http") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for _, held in self._held:
+            held.close()
+        self._sock.close()

@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 from seedlint.cache import ResultCache
-from seedlint.probe import ImageOutcome, LinkOutcome
+from seedlint.probe import Outcome
 
 from .imagedata import png
 from .servers import file, ok, status
@@ -51,8 +51,8 @@ def test_warm_run_sends_nothing(server, local_settings, probe_run, cache_file):
     warm = probe_run([link, dead], [image], settings=settings)
     assert len(server.requests()) == sent  # nothing re-probed
     assert warm.from_cache == 3 and warm.requests == 0
-    assert warm.links[link].outcome is LinkOutcome.ALIVE and warm.links[link].from_cache
-    assert warm.links[dead].outcome is LinkOutcome.DEAD
+    assert warm.links[link].outcome is Outcome.ALIVE and warm.links[link].from_cache
+    assert warm.links[dead].outcome is Outcome.DEAD
     assert warm.images[image].size == cold.images[image].size
     # refresh=True probes again (and still writes).
     probe_run([link], settings=local_settings(use_cache=True, cache_path=cache_file, refresh=True))
@@ -73,15 +73,31 @@ def test_ttl_expiry(http_server, local_settings, probe_run, cache_file):
         assert len(http_server.requests()) == 2
 
 
-def test_transient_failures_are_not_cached(http_server, local_settings, probe_run, cache_file):
+def test_transient_failures_are_cached_briefly(http_server, local_settings, probe_run, cache_file):
     url = http_server.route("/down", status(503))
     busy = http_server.route("/busy", status(429))
-    settings = local_settings(use_cache=True, cache_path=cache_file, retries=0)
-    first = probe_run([url, busy], settings=settings)
-    assert first.links[url].outcome is LinkOutcome.SERVER_ERROR
-    assert first.links[busy].outcome is LinkOutcome.RATE_LIMITED
-    probe_run([url, busy], settings=settings)
-    assert len(http_server.requests()) == 4
+    clock = Clock()
+    settings = local_settings(retries=0, transient_ttl_seconds=30, cache_ttl_seconds=3600)
+    with ResultCache(cache_file, clock=clock) as cache:
+        first = probe_run([url, busy], settings=settings, cache=cache)
+        assert first.links[url].outcome is Outcome.SERVER_ERROR
+        assert first.links[busy].outcome is Outcome.RATE_LIMITED
+        again = probe_run([url, busy], settings=settings, cache=cache)
+        assert len(http_server.requests()) == 2  # answered from the cache
+        assert again.links[url].from_cache and again.links[url].outcome is Outcome.SERVER_ERROR
+        clock.now += 31  # the short TTL is over: asked again
+        probe_run([url, busy], settings=settings, cache=cache)
+        assert len(http_server.requests()) == 4
+
+
+def test_transient_ttl_zero_never_caches(http_server, local_settings, probe_run, cache_file):
+    url = http_server.route("/down", status(503))
+    settings = local_settings(
+        use_cache=True, cache_path=cache_file, retries=0, transient_ttl_seconds=0
+    )
+    probe_run([url], settings=settings)
+    probe_run([url], settings=settings)
+    assert len(http_server.requests()) == 2
 
 
 def test_settings_fingerprint_separates_results(http_server, local_settings, probe_run, cache_file):
@@ -168,7 +184,7 @@ def test_probe_run_survives_a_corrupt_cache(http_server, local_settings, probe_r
     cache_file.write_bytes(os.urandom(8192))
     url = http_server.route("/ok", ok())
     report = probe_run([url], settings=local_settings(use_cache=True, cache_path=cache_file))
-    assert report.links[url].outcome is LinkOutcome.ALIVE
+    assert report.links[url].outcome is Outcome.ALIVE
     assert any("corrupt" in w for w in report.warnings)
     again = probe_run([url], settings=local_settings(use_cache=True, cache_path=cache_file))
     assert again.from_cache == 1 and again.warnings == []
@@ -180,13 +196,13 @@ def test_unusable_cache_directory_is_a_warning(tmp_path, http_server, local_sett
     url = http_server.route("/ok", ok())
     settings = local_settings(use_cache=True, cache_path=blocker / "sub" / "c.sqlite3")
     report = probe_run([url], settings=settings)
-    assert report.links[url].outcome is LinkOutcome.ALIVE
+    assert report.links[url].outcome is Outcome.ALIVE
     assert any("cache disabled" in w for w in report.warnings)
 
 
 def test_cached_image_failure_outcomes(http_server, local_settings, probe_run, cache_file):
     url = http_server.url("/missing.png")
     settings = local_settings(use_cache=True, cache_path=cache_file)
-    assert probe_run(images=[url], settings=settings).images[url].outcome is ImageOutcome.DEAD
+    assert probe_run(images=[url], settings=settings).images[url].outcome is Outcome.DEAD
     warm = probe_run(images=[url], settings=settings).images[url]
-    assert warm.outcome is ImageOutcome.DEAD and warm.from_cache
+    assert warm.outcome is Outcome.DEAD and warm.from_cache

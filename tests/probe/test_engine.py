@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from seedlint.probe import LinkOutcome, ProgressSnapshot
+from seedlint.probe import Outcome, ProgressSnapshot
 from seedlint.probe._http import parse_retry_after
 
 from .servers import ok, slow, status
@@ -22,7 +22,7 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 def test_import_does_not_load_httpx():
     code = (
         "import sys, seedlint.probe as p; "
-        "assert p.ProbeSettings and p.LinkOutcome; "
+        "assert p.ProbeSettings and p.Outcome; "
         "heavy = {'httpx', 'httpcore', 'sqlite3', 'seedlint.probe.imagesize'} & set(sys.modules); "
         "assert not heavy, heavy"
     )
@@ -39,7 +39,7 @@ def test_each_distinct_url_once(http_server, local_settings, probe_run):
 def test_per_host_cap(http_server, local_settings, probe_run):
     urls = [http_server.route(f"/s{i}", slow(0.2)) for i in range(8)]
     report = probe_run(urls, settings=local_settings(per_host=2, read_timeout=2))
-    assert all(r.outcome is LinkOutcome.ALIVE for r in report.links.values())
+    assert all(r.outcome is Outcome.ALIVE for r in report.links.values())
     assert http_server.max_active == 2
 
 
@@ -97,11 +97,11 @@ BAD_URLS = [
 def test_malformed_urls_never_abort_the_run(http_server, local_settings, probe_run):
     good = http_server.route("/ok", ok())
     report = probe_run([*BAD_URLS, good], BAD_URLS, settings=local_settings())
-    assert report.links[good].outcome is LinkOutcome.ALIVE
+    assert report.links[good].outcome is Outcome.ALIVE
     for url in BAD_URLS:
         # Some spellings are syntactically fine and only fail to resolve (the
         # test resolver knows no names): either way, a verdict, not a crash.
-        assert report.links[url].outcome in (LinkOutcome.INVALID_URL, LinkOutcome.DNS_FAILURE), url
+        assert report.links[url].outcome in (Outcome.INVALID_URL, Outcome.DNS_FAILURE), url
         assert report.images[url].outcome.value in ("invalid-url", "dns-failure"), url
     assert report.links["ftp://example.com/file"].detail == "unsupported scheme 'ftp'"
 
@@ -109,7 +109,7 @@ def test_malformed_urls_never_abort_the_run(http_server, local_settings, probe_r
 def test_dns_failure(local_settings, probe_run):
     url = "https://no-such-host.invalid/"
     result = probe_run([url], settings=local_settings()).links[url]
-    assert result.outcome is LinkOutcome.DNS_FAILURE
+    assert result.outcome is Outcome.DNS_FAILURE
     assert "no-such-host.invalid" in result.detail
 
 
@@ -129,3 +129,8 @@ def test_retry_after_forms():
     now = (when - timedelta(seconds=90)).timestamp()
     assert parse_retry_after(format_datetime(when, usegmt=True), now=now) == pytest.approx(90)
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    # Out of datetime's range, absurdly long or not a number: no header, never an exception.
+    assert parse_retry_after("Mon, 01 Jan 99999999999 00:00:00 GMT") is None
+    assert parse_retry_after("9" * 400) == 1e9
+    assert parse_retry_after("1e400") is None
+    assert parse_retry_after("nan") is None

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seedlint.probe import ImageOutcome, LinkOutcome, ProbeSettings
+from seedlint.probe import Outcome, ProbeSettings
 from seedlint.probe.guard import (
     BadUrl,
     GuardPolicy,
@@ -125,9 +125,9 @@ def test_loopback_spellings_send_nothing(http_server, probe_run):
     settings = ProbeSettings(use_cache=False, allowed_ports=(port,), connect_timeout=0.5)
     report = probe_run(urls, urls, settings=settings)
     for url in urls:
-        assert report.links[url].outcome is LinkOutcome.FORBIDDEN_ADDRESS, url
+        assert report.links[url].outcome is Outcome.FORBIDDEN_ADDRESS, url
         assert "loopback" in report.links[url].detail, report.links[url].detail
-        assert report.images[url].outcome is ImageOutcome.FORBIDDEN_ADDRESS
+        assert report.images[url].outcome is Outcome.FORBIDDEN_ADDRESS
     assert http_server.connections == 0
     assert http_server.requests() == []
 
@@ -138,7 +138,7 @@ def test_localhost_resolved_by_the_system_is_refused(http_server):
     url = http_server.route("/", ok()).replace("127.0.0.1", "localhost")
     settings = ProbeSettings(use_cache=False, allowed_ports=(http_server.port,))
     result = run_probe([url], [], settings).links[url]
-    assert result.outcome is LinkOutcome.FORBIDDEN_ADDRESS
+    assert result.outcome is Outcome.FORBIDDEN_ADDRESS
     assert "localhost resolved to" in result.detail
     assert http_server.connections == 0
 
@@ -146,7 +146,7 @@ def test_localhost_resolved_by_the_system_is_refused(http_server):
 def test_default_port_rule_sends_nothing(http_server, probe_run):
     url = http_server.route("/", ok())
     result = probe_run([url], settings=ProbeSettings(use_cache=False)).links[url]
-    assert result.outcome is LinkOutcome.FORBIDDEN_ADDRESS
+    assert result.outcome is Outcome.FORBIDDEN_ADDRESS
     assert f"port {http_server.port} is not allowed" in result.detail
     assert http_server.connections == 0
 
@@ -154,7 +154,7 @@ def test_default_port_rule_sends_nothing(http_server, probe_run):
 def test_metadata_address_is_refused(probe_run):
     url = "http://169.254.169.254/latest/meta-data/"
     result = probe_run([url], settings=ProbeSettings(use_cache=False)).links[url]
-    assert result.outcome is LinkOutcome.FORBIDDEN_ADDRESS
+    assert result.outcome is Outcome.FORBIDDEN_ADDRESS
     assert "metadata" in result.detail
 
 
@@ -175,14 +175,14 @@ def test_redirect_hop_to_a_forbidden_target(make_server, probe_run):
         [allowed.url("/to-address"), allowed.url("/to-name")], settings=both_ports
     )
     result = by_port.links[allowed.url("/to-port")]
-    assert result.outcome is LinkOutcome.FORBIDDEN_ADDRESS
+    assert result.outcome is Outcome.FORBIDDEN_ADDRESS
     assert "port" in result.detail and result.final_url == target.url("/")
     result = by_address.links[allowed.url("/to-address")]
-    assert result.outcome is LinkOutcome.FORBIDDEN_ADDRESS
+    assert result.outcome is Outcome.FORBIDDEN_ADDRESS
     assert "127.0.0.1 is a loopback address" in result.detail
     # A name is vetted by the address it resolves to, at connect time.
     result = by_address.links[allowed.url("/to-name")]
-    assert result.outcome is LinkOutcome.FORBIDDEN_ADDRESS
+    assert result.outcome is Outcome.FORBIDDEN_ADDRESS
     assert "localhost resolved to 127.0.0.1" in result.detail
     assert len(allowed.requests()) >= 3
     assert target.connections == 0
@@ -193,4 +193,4 @@ def test_allow_listed_network(http_server, probe_run):
     settings = ProbeSettings(
         use_cache=False, allowed_networks=("127.0.0.0/8",), allowed_ports=(http_server.port,)
     )
-    assert probe_run([url], settings=settings).links[url].outcome is LinkOutcome.ALIVE
+    assert probe_run([url], settings=settings).links[url].outcome is Outcome.ALIVE

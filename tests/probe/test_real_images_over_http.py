@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from seedlint.probe import ImageOutcome, ProbeReport, ProbeSettings, run_probe
+from seedlint.probe import Outcome, ProbeReport, ProbeSettings, run_probe
 
 from .conftest import local_resolver
 from .servers import LocalServer, file, start_server
@@ -54,9 +54,9 @@ def test_size_matches_the_manifest(entry: dict[str, Any], measured: Any) -> None
         or entry["file"] in READABLE_DESPITE_MANIFEST
     )
     if not readable:
-        assert result.outcome is ImageOutcome.SIZE_UNKNOWN, result.detail
+        assert result.outcome is Outcome.SIZE_UNKNOWN, result.detail
         return
-    assert result.outcome is ImageOutcome.MEASURED, result.detail
+    assert result.outcome is Outcome.MEASURED, result.detail
     size = result.size
     assert size is not None
     got = (size.width, size.height, size.display_width, size.display_height)

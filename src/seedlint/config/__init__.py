@@ -93,6 +93,8 @@ class Config:
     probe_per_host: int = 4
     probe_per_host_rate: float | None = None
     probe_timeout: float = 20.0
+    probe_budget: float = 600.0
+    probe_host_budget: float = 180.0
     probe_allow: tuple[str, ...] = ()
     allow_private: bool = False
     probe_ca_bundle: Path | None = None
@@ -100,6 +102,7 @@ class Config:
     cache: bool = True
     refresh: bool = False
     cache_ttl_hours: float = 24.0
+    cache_transient_ttl_minutes: float = 5.0
     future_tolerance_days: int = 1
     oldest_year: int = 1990
     project_index: bool = True

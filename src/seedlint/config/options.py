@@ -245,6 +245,18 @@ OPTIONS: tuple[Option, ...] = (
         "--probe-timeout",
     ),
     Option(
+        "probe-budget",
+        _positive_number,
+        "seconds the whole probe run may take; URLs left then are reported not checked (L014)",
+        "600.0",
+    ),
+    Option(
+        "probe-host-budget",
+        _positive_number,
+        "seconds one host may take, waiting for its slots included; its other URLs: L014",
+        "180.0",
+    ),
+    Option(
         "probe-allow",
         _allow_entries,
         "hosts (name, name:port, ip:port) or CIDR networks the address guard lets through",
@@ -284,6 +296,12 @@ OPTIONS: tuple[Option, ...] = (
         widens_reach=True,
     ),
     Option("cache-ttl-hours", _positive_number, "how long a probe result is reused", "24.0"),
+    Option(
+        "cache-transient-ttl-minutes",
+        _positive_number,
+        "how long timeouts, 5xx, 429 and other passing failures are remembered",
+        "5.0",
+    ),
 )
 OPTION_BY_KEY = {option.key: option for option in OPTIONS}
 PATH_FIELDS = ("schema", "probe_ca_bundle", "cache_dir")

@@ -4,7 +4,7 @@ Importing this package is cheap: result types and settings are plain data;
 httpx (and sqlite3) load only when a run starts or the cache is opened.
 
     report = run_probe(links, images, ProbeSettings(), progress=callback)
-    report.links[url].outcome is LinkOutcome.DEAD
+    report.links[url].outcome is Outcome.DEAD
     report.images[url].size.width
 
 Every distinct URL is probed once (per kind); one bad URL never aborts a run;
@@ -17,11 +17,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .results import (
-    ImageOutcome,
     ImageResult,
-    LinkOutcome,
     LinkResult,
     MeasuredSize,
+    Outcome,
     ProbeReport,
     ProgressSnapshot,
 )
@@ -32,11 +31,10 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "ImageOutcome",
     "ImageResult",
-    "LinkOutcome",
     "LinkResult",
     "MeasuredSize",
+    "Outcome",
     "ProbeReport",
     "ProbeSettings",
     "ProgressSnapshot",

@@ -3,8 +3,10 @@
 * ``GuardedBackend``: an httpcore network backend that resolves names itself,
   vets every address with the guard and connects to a vetted IP; TLS SNI and
   the Host header keep the name because httpcore takes them from the URL.
-* ``Limiter``: global and per-host concurrency, optional per-host rate, and
-  per-host "not before" times from Retry-After.
+* ``Limiter``: global and per-host concurrency, optional per-host rate,
+  per-host "not before" times from Retry-After, the per-host budget, and hosts
+  declared unreachable (their remaining URLs get a verdict without a request).
+* ``Budget``: a URL's own time budget within the run's and its host's deadlines.
 * ``Session.open``: one request with retries (backoff + jitter, Retry-After),
   yielding a streaming response while holding its concurrency slots.
 * ``classify``: exception -> (outcome value, human detail).
@@ -13,12 +15,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import logging
 import random
+import re
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -26,6 +30,8 @@ from typing import TypeVar
 
 import httpcore
 import httpx
+
+from seedlint.outcomes import Outcome
 
 from .guard import BadUrl, DnsFailure, GuardPolicy, GuardRefused, Resolver, resolve_and_vet
 from .guard import system_resolver as _system_resolver
@@ -35,8 +41,79 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class BudgetExpired(Exception):
-    """The per-URL total_timeout ran out."""
+class Verdict(Exception):
+    """A URL's verdict reached without (more) requests: ``outcome`` and a ``detail`` saying why."""
+
+    def __init__(self, outcome: Outcome, detail: str) -> None:
+        super().__init__(detail)
+        self.outcome = outcome
+        self.detail = detail
+
+
+class BudgetExpired(Verdict):
+    """A time budget ran out: the URL's own (a timeout) or the run's or host's (not checked)."""
+
+    def __init__(
+        self,
+        outcome: Outcome = Outcome.TIMEOUT,
+        detail: str = "gave up: total timeout per URL reached",
+    ) -> None:
+        super().__init__(outcome, detail)
+
+
+@dataclass
+class Deadline:
+    """A wall-clock limit shared by many URLs (the run's, one host's) and what passing it means."""
+
+    at: float  # time.monotonic() value; math.inf for none
+    detail: str  # completes "not checked, because ..."
+
+    def left(self) -> float:
+        """Seconds until the deadline (negative once passed)."""
+        return self.at - time.monotonic()
+
+    def expired(self) -> BudgetExpired:
+        """The exception for a URL stopped by this deadline."""
+        return BudgetExpired(Outcome.NOT_CHECKED, self.detail)
+
+
+class _ClosingStream(httpcore.AsyncNetworkStream):
+    """A TCP stream that is closed when its TLS handshake is cancelled.
+
+    httpcore closes the socket when the handshake fails with an Exception but
+    not on cancellation (a BaseException), which is how every time budget here
+    ends a request: without this, each cancelled handshake leaks a socket.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self._inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            return await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        except Exception:
+            raise  # httpcore closes the stream itself
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._inner.aclose()
+            raise
+
+    def get_extra_info(self, info: str) -> object:
+        return self._inner.get_extra_info(info)
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -72,12 +149,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         for ip in addresses:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                return await self._inner.connect_tcp(
-                    ip,
-                    port,
-                    timeout=left,
-                    local_address=local_address,
-                    socket_options=socket_options,
+                return _ClosingStream(
+                    await self._inner.connect_tcp(
+                        ip,
+                        port,
+                        timeout=left,
+                        local_address=local_address,
+                        socket_options=socket_options,
+                    )
                 )
             except httpcore.ConnectError as exc:  # refused: the next address may answer
                 error = exc
@@ -141,22 +220,30 @@ def build_client(
     )
 
 
-class Budget:
-    """A per-URL wall-clock budget that starts with the first request.
+_GRACE = 0.5  # seconds past a budget before a request is cancelled from outside
+_SLACK = 0.05  # seconds: a timeout this close to a budget's end is that budget's doing
 
-    Time spent queued for a per-host or global slot is not charged: a URL's
-    follow-up request (a redirect hop, a retry, the GET after a HEAD) waiting
-    behind other URLs of a busy host has not been slow, and must not time out.
+
+class Budget:
+    """A per-URL wall-clock budget that starts with the first request, within shared deadlines.
+
+    Time spent queued for a per-host or global slot is not charged to the URL's
+    own budget: a follow-up request (a redirect hop, a retry, the GET after a
+    HEAD) waiting behind other URLs of a busy host has not been slow. That wait
+    does count against the run's and the host's deadlines, which are wall
+    clock: a host cannot hold a run up by keeping every slot busy.
     """
 
-    def __init__(self, total: float) -> None:
+    def __init__(self, total: float, run: Deadline) -> None:
         self.total = total
+        self.run_deadline = run
+        self.host_deadline: Deadline | None = None  # the host being asked now (set per request)
         self._start: float | None = None
         self._queued = 0.0
 
     @asynccontextmanager
     async def queued(self) -> AsyncIterator[None]:
-        """Wait for something (a slot) without spending the budget."""
+        """Wait for something (a slot) without spending the URL's own budget."""
         began = time.monotonic()
         try:
             yield
@@ -169,66 +256,165 @@ class Budget:
         if self._start is None:
             self._start = time.monotonic()
 
-    def remaining(self) -> float:
-        """Seconds left (the full budget before the first request)."""
+    def own_remaining(self) -> float:
+        """Seconds left of the URL's own budget (all of it before the first request)."""
         if self._start is None:
             return self.total
         return self.total - (time.monotonic() - self._start - self._queued)
 
-    async def run(self, aw: Awaitable[T]) -> T:
-        """Await ``aw`` within what is left; raise BudgetExpired past it."""
+    def deadlines(self) -> list[Deadline]:
+        """The shared deadlines that apply now."""
+        found = [self.run_deadline]
+        if self.host_deadline is not None:
+            found.append(self.host_deadline)
+        return found
+
+    def remaining(self) -> float:
+        """Seconds left before any budget runs out."""
+        return min(self.own_remaining(), *(d.left() for d in self.deadlines()))
+
+    def _exceeded(self) -> BudgetExpired:
+        tightest = min(self.deadlines(), key=Deadline.left)
+        if tightest.left() <= self.own_remaining():
+            return tightest.expired()
+        return BudgetExpired()
+
+    def overrun(self) -> BudgetExpired | None:
+        """The verdict when a budget has (just about) run out, else None."""
+        return self._exceeded() if self.remaining() <= _SLACK else None
+
+    def timeouts(self, settings: ProbeSettings) -> dict[str, float | None]:
+        """httpx timeouts for the next request, cut to what is left.
+
+        The client then stops a hung request itself and closes its connection
+        cleanly; cancelling it from outside (``run``) is only the backstop.
+        """
+        left = max(self.remaining(), 0.001)
+        return {
+            "connect": min(settings.connect_timeout, left),
+            "read": min(settings.read_timeout, left),
+            "write": min(settings.read_timeout, left),
+            "pool": None,  # queueing is bounded by our own semaphores and deadlines
+        }
+
+    async def run(self, aw: Awaitable[T], grace: float = 0.0) -> T:
+        """Await ``aw`` within what is left (plus ``grace``); raise BudgetExpired past it."""
         left = self.remaining()
         if left <= 0:
             if asyncio.iscoroutine(aw):
                 aw.close()  # never awaited: close it to avoid a "never awaited" warning
-            raise BudgetExpired
+            raise self._exceeded()
         try:
-            return await asyncio.wait_for(aw, left)
+            return await asyncio.wait_for(aw, left + grace)
         except asyncio.TimeoutError as exc:
-            raise BudgetExpired from exc
+            raise self._exceeded() from exc
+
+
+async def _acquire(semaphore: asyncio.Semaphore, deadlines: Sequence[Deadline]) -> None:
+    """Take a slot, or raise the tightest deadline's verdict if it passes first."""
+    tightest = min(deadlines, key=Deadline.left)
+    left = tightest.left()
+    if left <= 0:
+        raise tightest.expired()
+    try:
+        await asyncio.wait_for(semaphore.acquire(), left)
+    except asyncio.TimeoutError as exc:
+        raise tightest.expired() from exc
 
 
 @dataclass
-class _HostState:
+class HostState:
+    """What a run knows about one host: its slots, pace, budget and health."""
+
     slots: asyncio.Semaphore
+    deadline: Deadline
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # monotonic time before which no request may start
+    failures: int = 0  # timeouts and connection failures in a row
+    down: Verdict | None = None  # once set, the host's remaining URLs get this verdict at once
 
 
 class Limiter:
-    """Global and per-host concurrency, per-host rate and Retry-After pauses."""
+    """Global and per-host concurrency, per-host rate, Retry-After pauses and host budgets."""
 
-    def __init__(self, concurrency: int, per_host: int, rate: float | None) -> None:
-        self._global = asyncio.Semaphore(concurrency)
-        self._per_host = per_host
-        self._interval = 0.0 if rate is None else 1.0 / rate
-        self._hosts: dict[str, _HostState] = {}
+    def __init__(self, settings: ProbeSettings, run: Deadline) -> None:
+        self._global = asyncio.Semaphore(settings.concurrency)
+        self._per_host = settings.per_host
+        self._interval = 0.0 if settings.per_host_rate is None else 1.0 / settings.per_host_rate
+        self._host_budget = settings.host_budget
+        self._failures_max = settings.host_failures
+        self.run_deadline = run
+        self._hosts: dict[str, HostState] = {}
 
-    def _state(self, host: str) -> _HostState:
+    def state(self, host: str) -> HostState:
+        """The host's state; its budget starts when its first URL asks for a slot."""
         state = self._hosts.get(host)
         if state is None:
-            state = self._hosts[host] = _HostState(asyncio.Semaphore(self._per_host))
+            deadline = Deadline(
+                time.monotonic() + self._host_budget,
+                f"the {self._host_budget:g} s budget for host {host} ran out",
+            )
+            state = self._hosts[host] = HostState(asyncio.Semaphore(self._per_host), deadline)
         return state
 
     def defer(self, host: str, seconds: float) -> None:
         """Hold every request to ``host`` back for ``seconds`` (a Retry-After)."""
-        state = self._state(host)
+        state = self.state(host)
         state.next_start = max(state.next_start, time.monotonic() + seconds)
 
+    def answered(self, host: str) -> None:
+        """The host sent a response: it is reachable."""
+        self.state(host).failures = 0
+
+    def failed(self, host: str, outcome: Outcome, detail: str) -> None:
+        """A request to ``host`` timed out or could not connect; enough in a row mark it down."""
+        state = self.state(host)
+        state.failures += 1
+        if state.down is None and state.failures >= self._failures_max:
+            state.down = Verdict(
+                outcome,
+                f"not checked: host {host} failed {state.failures} requests in a row "
+                f"(last: {detail})",
+            )
+
+    def give_up_on(self, host: str, verdict: Verdict) -> None:
+        """Give every remaining URL of ``host`` this verdict (e.g. a Retry-After past the limit)."""
+        state = self.state(host)
+        if state.down is None:
+            state.down = verdict
+
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold a per-host then a global slot, after any rate/Retry-After wait."""
-        state = self._state(host)
+    async def slot(self, host: str) -> AsyncIterator[HostState]:
+        """Hold a per-host then a global slot, after any rate/Retry-After wait.
+
+        Raises the host's verdict once it is down, and a not-checked
+        BudgetExpired when the run's or host's deadline passes while waiting.
+        """
+        state = self.state(host)
+        deadlines = (self.run_deadline, state.deadline)
+        if state.down is not None:
+            raise Verdict(state.down.outcome, state.down.detail)
         # Per-host first: a task queued behind a busy host must not sit on a global slot.
-        async with state.slots:
+        await _acquire(state.slots, deadlines)
+        try:
+            if state.down is not None:
+                raise Verdict(state.down.outcome, state.down.detail)
             async with state.lock:
                 now = time.monotonic()
                 wait = max(0.0, state.next_start - now)
                 state.next_start = max(now, state.next_start) + self._interval
             if wait:
+                tightest = min(deadlines, key=Deadline.left)
+                if wait >= tightest.left():
+                    raise tightest.expired()
                 await asyncio.sleep(wait)
-            async with self._global:
-                yield
+            await _acquire(self._global, deadlines)
+            try:
+                yield state
+            finally:
+                self._global.release()
+        finally:
+            state.slots.release()
 
 
 @dataclass
@@ -248,7 +434,10 @@ def is_tls_error(exc: BaseException) -> bool:
     seen: set[int] = set()
     cur: BaseException | None = exc
     while cur is not None and id(cur) not in seen:
-        if isinstance(cur, ssl.SSLError):
+        if isinstance(cur, ssl.SSLError) and not isinstance(
+            cur,
+            (ssl.SSLWantReadError, ssl.SSLWantWriteError),  # a handshake still waiting
+        ):
             return True
         seen.add(id(cur))
         cur = cur.__cause__ or cur.__context__
@@ -260,22 +449,26 @@ def retryable_status(status: int) -> bool:
     return status == 429 or (500 <= status <= 599 and status not in (501, 505))
 
 
+_DELTA_SECONDS = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
     if not value:
         return None
     value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    if _DELTA_SECONDS.fullmatch(value):  # 1*DIGIT (a decimal fraction tolerated)
+        seconds = float(value) if len(value) < 30 else 1e9
+        return min(max(0.0, seconds), 1e9)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            return None  # RFC 9110 dates are GMT; a zoneless one is malformed
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        # A year past datetime's range is no usable date: treat it like a missing header.
         return None
-    if when.tzinfo is None:
-        return None  # RFC 9110 dates are GMT; a zoneless one is malformed
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return max(0.0, seconds)
 
 
 def status_text(status: int, reason: str = "") -> str:
@@ -287,52 +480,81 @@ def status_text(status: int, reason: str = "") -> str:
     return f"HTTP {status} {phrase}".rstrip()
 
 
-def classify(exc: BaseException) -> tuple[str, str]:
-    """Map an exception to (outcome value shared by LinkOutcome/ImageOutcome, detail)."""
+def classify(exc: BaseException) -> tuple[Outcome, str]:
+    """Map an exception to (outcome, human detail)."""
     if isinstance(exc, GuardRefused):
-        return "forbidden-address", str(exc)
+        return Outcome.FORBIDDEN_ADDRESS, str(exc)
     if isinstance(exc, DnsFailure):
-        return "dns-failure", f"DNS lookup failed: {exc}"
+        return Outcome.DNS_FAILURE, f"DNS lookup failed: {exc}"
     if isinstance(exc, BadUrl):
-        return "invalid-url", str(exc)
-    if isinstance(exc, BudgetExpired):
-        return "timeout", "gave up: total timeout per URL reached"
+        return Outcome.INVALID_URL, str(exc)
+    if isinstance(exc, Verdict):
+        return exc.outcome, exc.detail
     if isinstance(exc, httpx.ConnectTimeout):
-        return "timeout", f"connect timed out ({exc})" if str(exc) else "connect timed out"
+        return Outcome.TIMEOUT, f"connect timed out ({exc})" if str(exc) else "connect timed out"
     if isinstance(exc, httpx.TimeoutException):
-        return "timeout", f"{type(exc).__name__}: no answer in time"
+        return Outcome.TIMEOUT, f"{type(exc).__name__}: no answer in time"
     if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError)):
-        return "invalid-url", f"invalid URL: {exc}"
+        return Outcome.INVALID_URL, f"the HTTP client cannot request it: {exc}"
     if isinstance(exc, (httpx.ConnectError, httpx.NetworkError)) and is_tls_error(exc):
-        return "tls-failure", f"TLS failure: {exc}"
+        return Outcome.TLS_FAILURE, f"TLS failure: {exc}"
     if isinstance(exc, httpx.LocalProtocolError):
-        return "invalid-url", f"cannot form a request: {exc}"
+        return Outcome.INVALID_URL, f"the HTTP client cannot form a request: {exc}"
     if isinstance(exc, httpx.ConnectError):
-        return "connection-failed", f"connection failed: {exc or 'refused'}"
+        return Outcome.CONNECTION_FAILED, f"connection failed: {exc or 'refused'}"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return "connection-failed", f"malformed or cut-off response: {exc}"
+        return Outcome.CONNECTION_FAILED, f"malformed or cut-off response: {exc}"
     if isinstance(exc, httpx.TransportError):
-        return "connection-failed", f"{type(exc).__name__}: {exc or 'connection lost'}"
+        return Outcome.CONNECTION_FAILED, f"{type(exc).__name__}: {exc or 'connection lost'}"
     if isinstance(exc, ValueError):  # idna and URL parsing errors not wrapped by httpx
-        return "invalid-url", f"invalid URL: {exc}"
-    return "connection-failed", f"unexpected {type(exc).__name__}: {exc}"
+        return Outcome.INVALID_URL, f"the HTTP client cannot request it: {exc}"
+    return Outcome.CONNECTION_FAILED, f"unexpected {type(exc).__name__}: {exc}"
+
+
+def host_key(url: httpx.URL) -> str:
+    """``host:port``: the unit of politeness, budgets and "unreachable"."""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"[{url.host}]:{port}" if ":" in url.host else f"{url.host}:{port}"
+
+
+HOST_FAILURES = (httpx.TimeoutException, httpx.ConnectError, BudgetExpired)
+"""What counts towards declaring a host unreachable (TLS failures are excluded below)."""
 
 
 class Session:
     """One client, one limiter and the retry policy, shared by all probes of a run."""
 
-    def __init__(self, settings: ProbeSettings, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, settings: ProbeSettings, client: httpx.AsyncClient, run: Deadline | None = None
+    ) -> None:
         self.settings = settings
         self.client = client
-        self.limiter = Limiter(settings.concurrency, settings.per_host, settings.per_host_rate)
+        self.run_deadline = run or Deadline(
+            time.monotonic() + settings.run_budget,
+            f"the run's {settings.run_budget:g} s probe budget ran out",
+        )
+        self.limiter = Limiter(settings, self.run_deadline)
         self.head_refused: set[str] = set()  # hosts that answered HEAD with 405/501
         # Hosts whose HEAD answered 2xx/3xx: they implement HEAD, so their HEAD 404/410
         # is believed without a GET (saves a request per dead link on healthy sites).
         self.head_trusted: set[str] = set()
 
+    def budget(self) -> Budget:
+        """A fresh per-URL budget within the run's deadline."""
+        return Budget(self.settings.total_timeout, self.run_deadline)
+
     def _backoff(self, attempt: int) -> float:
         base = min(self.settings.backoff_max, self.settings.backoff_base * 2.0**attempt)
         return base / 2 + random.uniform(0, base / 2)  # "equal jitter": never zero, never herd
+
+    def _note_failure(self, host: str, exc: BaseException) -> None:
+        if isinstance(exc, HOST_FAILURES) and not (
+            isinstance(exc, httpx.ConnectError) and is_tls_error(exc)  # the host did answer
+        ):
+            if isinstance(exc, BudgetExpired) and exc.outcome is not Outcome.TIMEOUT:
+                return  # the run's or host's budget, not the host's fault
+            outcome, detail = classify(exc)
+            self.limiter.failed(host, outcome, detail)
 
     @asynccontextmanager
     async def open(
@@ -351,19 +573,37 @@ class Session:
         ``retry_after_max`` and the remaining budget), else exponential backoff
         with jitter. Timeouts are never retried. The per-host and global slots
         are held while the caller reads the response, released between attempts.
+        A host that failed ``host_failures`` times in a row, or asked to wait
+        longer than ``retry_after_max``, gets no more requests in this run.
         """
         request = self.client.build_request(method, url, headers=headers)
-        host = request.url.host
+        host = host_key(request.url)
         async with AsyncExitStack() as outer:
             attempt = 0
             while True:
                 stack = AsyncExitStack()
                 try:
                     async with budget.queued():
-                        await stack.enter_async_context(self.limiter.slot(host))
+                        state = await stack.enter_async_context(self.limiter.slot(host))
+                    budget.host_deadline = state.deadline
                     budget.start()
                     counters.requests += 1
-                    response = await budget.run(self.client.send(request, stream=True))
+                    request.extensions["timeout"] = budget.timeouts(self.settings)
+                    try:
+                        response = await budget.run(
+                            self.client.send(request, stream=True), grace=_GRACE
+                        )
+                    except httpx.TimeoutException as exc:
+                        over = budget.overrun()  # the client's timeout, cut to a budget's end
+                        if over is None:
+                            self._note_failure(host, exc)
+                            raise
+                        self._note_failure(host, over)
+                        raise over from exc
+                    except Exception as exc:
+                        self._note_failure(host, exc)
+                        raise
+                    self.limiter.answered(host)
                     stack.push_async_callback(response.aclose)
                 except RETRYABLE_EXC as exc:
                     await stack.aclose()
@@ -399,21 +639,37 @@ class Session:
     ) -> float | None:
         """How long to wait before retrying ``response``, or None to give up now."""
         status = response.status_code
+        host = host_key(response.url)
         after = parse_retry_after(response.headers.get("Retry-After"))
         delay: float
         if after is not None:
-            if after > self.settings.retry_after_max:
-                counters.notes.append(
-                    f"Retry-After {after:.0f}s exceeds the {self.settings.retry_after_max:.0f}s limit"
+            limit = self.settings.retry_after_max
+            if after > limit:
+                note = f"Retry-After {after:.0f}s exceeds the {limit:g}s limit"
+                counters.notes.append(note)
+                # Its other URLs would get the same answer: they get this verdict now.
+                self.limiter.give_up_on(
+                    host,
+                    Verdict(
+                        outcome_for_retry(status),
+                        f"{status_text(status)}; not asked again: host {host} asked to wait "
+                        f"{after:.0f}s, more than the {limit:g}s limit",
+                    ),
                 )
                 return None
             # Jitter upwards only: never earlier than the server asked.
             delay = after + random.uniform(0, min(1.0, after * 0.1))
-            self.limiter.defer(response.url.host, after)
         else:
             delay = self._backoff(attempt)
         if delay >= budget.remaining():
-            counters.notes.append(f"not retried: waiting {delay:.1f}s would pass the total timeout")
+            counters.notes.append(f"not retried: waiting {delay:.1f}s would pass the time budget")
             return None
+        if after is not None:
+            self.limiter.defer(host, after)  # only once we will really wait for it
         counters.notes.append(f"retried after HTTP {status}")
         return delay
+
+
+def outcome_for_retry(status: int) -> Outcome:
+    """The outcome of a retryable status given up on (429 or a 5xx)."""
+    return Outcome.RATE_LIMITED if status == 429 else Outcome.SERVER_ERROR

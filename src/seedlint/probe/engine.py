@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
 import logging
+import os
+import signal
+import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from seedlint.cache import ResultCache
+from seedlint.outcomes import NEVER_CACHED, TRANSIENT, Outcome
 
 from ._http import GuardedBackend, Session, build_client
 from .fetch_image import probe_image
 from .guard import GuardPolicy, Resolver, system_resolver
 from .links import probe_link
 from .results import (
-    CACHEABLE_IMAGE,
-    CACHEABLE_LINK,
     ImageResult,
     LinkResult,
     ProbeReport,
@@ -60,41 +67,103 @@ class _Progress:
         self.cached += from_cache
         self.report()
 
+    async def tick(self, every: float) -> None:
+        """Report even while nothing finishes, so a slow host cannot silence the progress."""
+        while True:
+            await asyncio.sleep(every)
+            self.report()
+
+
+KEY_FILE_SUFFIX = ".probe-key"
+"""The secret that signs cached probe results sits beside the cache file, mode 0600."""
+
+
+def _signing_key(cache_path: Path) -> bytes:
+    """This cache's HMAC key, created on first use; a fresh throwaway key if it cannot be kept."""
+    path = cache_path.with_name(cache_path.name + KEY_FILE_SUFFIX)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        try:
+            key = path.read_bytes()
+        except OSError:
+            return os.urandom(32)
+        return key if len(key) >= 32 else os.urandom(32)
+    except OSError:
+        return os.urandom(32)  # results then verify only within this run: never trusted later
+    key = os.urandom(32)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
 
 class _CacheAccess:
-    """Runs the (synchronous, thread-safe) cache on one worker thread, off the event loop."""
+    """Signed probe results in the cache, on one worker thread, off the event loop.
+
+    A record is ``{"result": ..., "mac": ...}``: an HMAC-SHA256 over the
+    namespace (which names the settings fingerprint), the URL and the canonical
+    JSON of the result. A record that fails the check, or does not decode, is
+    deleted and the URL probed again.
+    """
 
     def __init__(self, cache: ResultCache | None, settings: ProbeSettings) -> None:
         self.cache = cache
         self.settings = settings
+        self.rejected = 0
+        self._key = b""
+        self._namespaces: dict[str, str] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seedlint-cache")
 
     def _call(self, fn: Callable[[], T]) -> Awaitable[T]:
         return asyncio.get_running_loop().run_in_executor(self._pool, fn)
 
+    async def open(self) -> None:
+        """Read (or create) the signing key and compute the namespaces, off the loop."""
+        if self.cache is not None:
+            path = self.cache.path
+            self._key = await self._call(lambda: _signing_key(path))
+            for kind in ("link", "image"):
+                fingerprint = await self._call(lambda k=kind: self.settings.fingerprint(k))  # type: ignore[misc]
+                self._namespaces[kind] = ResultCache.result_namespace(kind, fingerprint)
+
+    def _mac(self, namespace: str, url: str, result: Any) -> str:
+        blob = json.dumps([namespace, url, result], sort_keys=True, separators=(",", ":"))
+        return hmac.new(self._key, blob.encode(), hashlib.sha256).hexdigest()
+
     async def get(
         self, kind: str, url: str, decode: Callable[[str, dict[str, Any]], R]
     ) -> R | None:
-        """The cached result for ``url``, or None; an unreadable record is just a miss."""
+        """The cached result for ``url``, or None; a bad or forged record is dropped."""
         cache = self.cache
         if cache is None or self.settings.refresh:
             return None
-        namespace = ResultCache.result_namespace(kind, self.settings.fingerprint(kind))
+        namespace = self._namespaces[kind]
         value = await self._call(lambda: cache.get_json(namespace, url))
-        if not isinstance(value, dict):
+        if value is None:
             return None
         try:
-            return decode(url, value)
+            result = value["result"]
+            good = hmac.compare_digest(str(value["mac"]), self._mac(namespace, url, result))
+            decoded = decode(url, result) if good else None
         except (KeyError, ValueError, TypeError, IndexError):
-            return None
+            decoded = None
+        if decoded is None:
+            self.rejected += 1
+            await self._call(lambda: cache.delete(namespace, url))
+        return decoded
 
-    async def put(self, kind: str, url: str, value: dict[str, Any]) -> None:
+    async def put(self, kind: str, url: str, outcome: Outcome, value: dict[str, Any]) -> None:
+        """Remember a fresh result: definite ones for the cache TTL, transient ones briefly."""
         cache = self.cache
-        if cache is None:
+        if cache is None or outcome in NEVER_CACHED:
             return
-        namespace = ResultCache.result_namespace(kind, self.settings.fingerprint(kind))
-        ttl = self.settings.cache_ttl_seconds
-        await self._call(lambda: cache.put_json(namespace, url, value, ttl))
+        transient = outcome in TRANSIENT
+        ttl = self.settings.transient_ttl_seconds if transient else self.settings.cache_ttl_seconds
+        if ttl <= 0:
+            return
+        namespace = self._namespaces[kind]
+        record = {"result": value, "mac": self._mac(namespace, url, value)}
+        await self._call(lambda: cache.put_json(namespace, url, record, ttl))
 
     async def purge(self) -> None:
         cache = self.cache
@@ -103,6 +172,9 @@ class _CacheAccess:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+INTERRUPTED = "the run was interrupted (Ctrl-C) before it was checked"
 
 
 async def probe(
@@ -114,13 +186,21 @@ async def probe(
     cache: ResultCache | None = None,
     size_reader: SizeReader | None = None,
     resolver: Resolver | None = None,
+    stop: asyncio.Event | None = None,
+    tick: float = 1.0,
 ) -> ProbeReport:
     """Probe every distinct link and image URL once; see the package docstring.
 
     ``cache``: an open ResultCache to use (else one is opened from settings when
     ``use_cache``); ``size_reader``: the image parser (default
     ``imagesize.read_size``); ``resolver``: async (host, port) -> addresses
-    (default: the OS resolver via getaddrinfo).
+    (default: the OS resolver via getaddrinfo); ``stop``: when set, the run
+    ends at once and every unfinished URL is reported not checked
+    (``report.interrupted``); ``tick``: seconds between progress reports while
+    nothing finishes.
+
+    Every URL gets a result: within ``settings.run_budget`` seconds the run
+    ends, whatever the hosts do, and what was not reached is NOT_CHECKED.
     """
     settings = settings or ProbeSettings()
     link_urls = list(dict.fromkeys(links))
@@ -150,8 +230,7 @@ async def probe(
         result = await store.get("link", url, LinkResult.from_json)
         if result is None:
             result = await probe_link(session, policy, url)
-            if result.outcome in CACHEABLE_LINK:
-                await store.put("link", url, result.to_json())
+            await store.put("link", url, result.outcome, result.to_json())
         report.links[url] = result
         tracker.finished(result.outcome.ok, result.from_cache)
 
@@ -160,28 +239,48 @@ async def probe(
         if result is None:
             assert reader is not None
             result = await probe_image(session, policy, url, reader)
-            if result.outcome in CACHEABLE_IMAGE:
-                await store.put("image", url, result.to_json())
+            await store.put("image", url, result.outcome, result.to_json())
         report.images[url] = result
         tracker.finished(result.outcome.ok, result.from_cache)
 
+    ticker: asyncio.Task[None] | None = None
     try:
+        await store.open()
         await store.purge()
         tracker.report()
+        ticker = asyncio.ensure_future(tracker.tick(tick))
         async with client:
             tasks = [asyncio.ensure_future(one_link(u)) for u in link_urls]
             tasks += [asyncio.ensure_future(one_image(u)) for u in image_urls]
             try:
-                await asyncio.gather(*tasks)
+                await _until_done_or_stopped(tasks, stop, session.run_deadline.at)
+                report.interrupted = stop is not None and stop.is_set()
             finally:
                 for task in tasks:
-                    task.cancel()  # only matters when one raised (e.g. the progress callback)
-                await asyncio.gather(*tasks, return_exceptions=True)
+                    task.cancel()  # unfinished ones: interrupted, out of budget, or one raised
+                outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, Exception):
+                    raise outcome  # e.g. the progress callback failed: not the network's fault
     finally:
+        if ticker is not None:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
         store.shutdown()
         if own_cache and cache is not None:
             cache.close()
 
+    # Every URL ends with a verdict: what did not finish is reported as not checked.
+    why = INTERRUPTED if report.interrupted else session.run_deadline.detail
+    for url in link_urls:
+        if url not in report.links:
+            report.links[url] = LinkResult(url, Outcome.NOT_CHECKED, None, None, why)
+            report.not_checked += 1
+    for url in image_urls:
+        if url not in report.images:
+            report.images[url] = ImageResult(url, Outcome.NOT_CHECKED, None, why)
+            report.not_checked += 1
     # Report in input order, whatever order the probes finished in.
     report.links = {u: report.links[u] for u in link_urls}
     report.images = {u: report.images[u] for u in image_urls}
@@ -193,9 +292,42 @@ async def probe(
         r.bytes_received for r in report.images.values()
     )
     report.from_cache = tracker.cached
+    if store.rejected:
+        report.warnings.append(
+            f"{store.rejected} cached probe result(s) failed the integrity check; "
+            "dropped and probed again"
+        )
     if cache is not None:
         report.warnings.extend(cache.warnings[warnings_before:])
     return report
+
+
+async def _until_done_or_stopped(
+    tasks: Sequence[asyncio.Future[None]], stop: asyncio.Event | None, deadline: float
+) -> None:
+    """Wait for every task, or until ``stop`` is set, or a little past the run's deadline.
+
+    The deadline is enforced inside each request; the grace here only catches
+    work that is not (a slow cache, a parser): the run ends regardless.
+    """
+    pending: set[asyncio.Future[Any]] = set(tasks)
+    stopper = asyncio.ensure_future(stop.wait()) if stop is not None else None
+    try:
+        while pending:
+            waiting = pending | ({stopper} if stopper is not None else set())
+            left = deadline + 2.0 - time.monotonic()
+            if left <= 0:
+                return
+            done, _ = await asyncio.wait(waiting, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+            if stopper is not None and stopper in done:
+                return
+            for task in done:
+                pending.discard(task)
+                if task.exception() is not None:
+                    return  # re-raised by the caller
+    finally:
+        if stopper is not None:
+            stopper.cancel()
 
 
 def run_probe(
@@ -205,5 +337,25 @@ def run_probe(
     progress: ProgressCallback | None = None,
     **kwargs: Any,
 ) -> ProbeReport:
-    """``asyncio.run(probe(...))`` for synchronous callers."""
-    return asyncio.run(probe(links, images, settings, progress, **kwargs))
+    """``asyncio.run(probe(...))`` for synchronous callers.
+
+    In the main thread, Ctrl-C (SIGINT) stops the run instead of raising
+    KeyboardInterrupt: the report then holds every finished result, the rest
+    not checked, and ``report.interrupted`` is True.
+    """
+
+    async def main() -> ProbeReport:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        handled = False
+        if threading.current_thread() is threading.main_thread():
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signal.SIGINT, stop.set)
+                handled = True
+        try:
+            return await probe(links, images, settings, progress, stop=stop, **kwargs)
+        finally:
+            if handled:
+                loop.remove_signal_handler(signal.SIGINT)
+
+    return asyncio.run(main())

@@ -29,11 +29,12 @@ from .guard import BadUrl, GuardPolicy, check_url
 from .links import Chain, HopProblem, next_location, outcome_for_status
 from .results import (
     ByteRequestLike,
-    ImageOutcome,
     ImageResult,
     ImageSizeLike,
     MeasuredSize,
+    Outcome,
     SizeReader,
+    measured,
 )
 
 log = logging.getLogger(__name__)
@@ -251,11 +252,11 @@ async def probe_image(
     try:
         why = check_url(url, policy)
     except BadUrl as exc:
-        return ImageResult(url, ImageOutcome.INVALID_URL, None, str(exc))
+        return ImageResult(url, Outcome.INVALID_URL, None, str(exc))
     if why:
-        return ImageResult(url, ImageOutcome.FORBIDDEN_ADDRESS, None, why)
+        return ImageResult(url, Outcome.FORBIDDEN_ADDRESS, None, why)
     counters = Counters()
-    source = _Source(session, policy, url, Budget(session.settings.total_timeout), counters)
+    source = _Source(session, policy, url, session.budget(), counters)
 
     parser = read_size(session.settings.image_max_bytes)
     try:
@@ -280,7 +281,7 @@ async def probe_image(
 
 async def _measure(
     parser: Generator[ByteRequestLike, bytes, object], source: _Source, url: str
-) -> tuple[ImageOutcome, str, MeasuredSize | None]:
+) -> tuple[Outcome, str, MeasuredSize | None]:
     try:
         request = next(parser)
         while True:
@@ -289,17 +290,20 @@ async def _measure(
     except StopIteration as stop:
         found = stop.value
         if isinstance(found, ImageSizeLike):
-            size = MeasuredSize.of(found)
-            return ImageOutcome.MEASURED, f"{size.format} {size.width}x{size.height}", size
-        return ImageOutcome.SIZE_UNKNOWN, str(getattr(found, "reason", found)), None
+            size = measured(found)
+            return Outcome.MEASURED, f"{size.format} {size.width}x{size.height}", size
+        return Outcome.SIZE_UNKNOWN, str(getattr(found, "reason", found)), None
     except _GiveUp as exc:
-        return ImageOutcome.SIZE_UNKNOWN, str(exc), None
+        return Outcome.SIZE_UNKNOWN, str(exc), None
     except _BadStatus as exc:
-        return ImageOutcome(outcome_for_status(exc.status)), str(exc), None
+        outcome = outcome_for_status(exc.status)
+        if outcome is Outcome.ALIVE:  # 204, 203...: reached, but no image bytes to read
+            return Outcome.SIZE_UNKNOWN, f"{exc} instead of image data", None
+        return outcome, str(exc), None
     except HopProblem as exc:
-        return ImageOutcome(exc.outcome), exc.detail, None
+        return exc.outcome, exc.detail, None
     except Exception as exc:  # one URL must never abort the run
         outcome, detail = classify(exc)
         if detail.startswith("unexpected"):
             log.exception("unexpected error measuring %s", url)
-        return ImageOutcome(outcome), detail, None
+        return outcome, detail, None

@@ -2,7 +2,7 @@
 
 Pure stdlib on purpose: the offline linter may reuse ``check_url`` without
 paying for an HTTP stack. The network side (resolve, vet every address,
-connect to a vetted IP) lives in ``_transport.GuardedBackend`` and calls
+connect to a vetted IP) lives in ``_http.GuardedBackend`` and calls
 ``resolve_and_vet`` here, so every connection -- including each redirect
 hop -- is checked against the address actually connected to.
 """
@@ -167,7 +167,7 @@ def _split_host_port(entry: str) -> tuple[str, int | None]:
 
 @dataclass(frozen=True)
 class GuardPolicy:
-    """What the guard allows; build it with ``GuardPolicy.from_settings``."""
+    """What the guard allows; build it with ``GuardPolicy.build``."""
 
     allow_all: bool = False
     names: tuple[tuple[str, int | None], ...] = ()

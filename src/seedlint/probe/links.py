@@ -22,13 +22,13 @@ import httpx
 
 from ._http import Budget, Counters, Session, classify, status_text
 from .guard import BadUrl, GuardPolicy, check_url
-from .results import LinkOutcome, LinkResult
+from .results import LinkResult, Outcome
 
 
 class HopProblem(Exception):
     """A redirect that cannot be followed (loop, limit, refusal, bad Location)."""
 
-    def __init__(self, outcome: str, detail: str, status: int | None, url: str) -> None:
+    def __init__(self, outcome: Outcome, detail: str, status: int | None, url: str) -> None:
         super().__init__(detail)
         self.outcome = outcome
         self.detail = detail
@@ -69,7 +69,7 @@ def next_location(
         target = str(response.url.join(location))
     except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError is a ValueError
         raise HopProblem(
-            "invalid-url",
+            Outcome.BAD_REDIRECT,
             f"{status_text(status)} to unusable Location {location!r}: {exc}",
             status,
             chain.current,
@@ -84,18 +84,20 @@ def next_location(
     # a third is a loop.
     if chain.visits[target] > 2:
         path = " -> ".join([chain.start, *chain.urls][-6:])
-        raise HopProblem("redirect-loop", f"redirect loop: {path}", status, target)
+        raise HopProblem(Outcome.REDIRECT_LOOP, f"redirect loop: {path}", status, target)
     if len(chain.urls) > max_redirects:
         raise HopProblem(
-            "too-many-redirects", f"more than {max_redirects} redirects", status, target
+            Outcome.TOO_MANY_REDIRECTS, f"more than {max_redirects} redirects", status, target
         )
     try:
         why = check_url(target, policy)
     except BadUrl as exc:
-        raise HopProblem("invalid-url", f"redirect to {target}: {exc}", status, target) from exc
+        raise HopProblem(
+            Outcome.BAD_REDIRECT, f"{status_text(status)} to {target}: {exc}", status, target
+        ) from exc
     if why:
         raise HopProblem(
-            "forbidden-address", f"redirect to {target} refused: {why}", status, target
+            Outcome.FORBIDDEN_ADDRESS, f"redirect to {target} refused: {why}", status, target
         )
     return target
 
@@ -109,20 +111,20 @@ def head_hostile(status: int) -> bool:
     return (400 <= status < 500 and status != 429) or status in (501, 999)
 
 
-def outcome_for_status(status: int) -> str:
-    """Outcome value of a final (non-redirect) status."""
+def outcome_for_status(status: int) -> Outcome:
+    """The outcome of a final (non-redirect) status."""
     if 200 <= status < 300 or status == 416:
         # 416: the one-byte range asked for was refused, so the resource is there (empty).
-        return "alive"
+        return Outcome.ALIVE
     if status in (404, 410):
-        return "dead"
+        return Outcome.DEAD
     if status in (401, 403, 407, 451, 999):
-        return "blocked"
+        return Outcome.BLOCKED
     if status == 429:
-        return "rate-limited"
+        return Outcome.RATE_LIMITED
     if 500 <= status < 600:
-        return "server-error"
-    return "http-error"
+        return Outcome.SERVER_ERROR
+    return Outcome.HTTP_ERROR
 
 
 @dataclass
@@ -184,16 +186,16 @@ async def probe_link(session: Session, policy: GuardPolicy, url: str) -> LinkRes
     try:
         why = check_url(url, policy)
     except BadUrl as exc:
-        return LinkResult(url, LinkOutcome.INVALID_URL, None, None, str(exc))
+        return LinkResult(url, Outcome.INVALID_URL, None, None, str(exc))
     if why:
-        return LinkResult(url, LinkOutcome.FORBIDDEN_ADDRESS, None, None, why)
+        return LinkResult(url, Outcome.FORBIDDEN_ADDRESS, None, None, why)
     counters = Counters()
-    budget = Budget(session.settings.total_timeout)
+    budget = session.budget()
 
-    def failed(outcome: str, detail: str, status: int | None, final: str | None) -> LinkResult:
+    def failed(outcome: Outcome, detail: str, status: int | None, final: str | None) -> LinkResult:
         return LinkResult(
             url,
-            LinkOutcome(outcome),
+            outcome,
             status,
             final,
             _with_notes(detail, counters),
@@ -206,9 +208,12 @@ async def probe_link(session: Session, policy: GuardPolicy, url: str) -> LinkRes
         try:
             final = await _walk(session, policy, chain, budget, counters, head=True)
         except HopProblem as exc:
-            if exc.outcome not in ("redirect-loop", "too-many-redirects") or not chain.used_head:
+            if (
+                exc.outcome not in (Outcome.REDIRECT_LOOP, Outcome.TOO_MANY_REDIRECTS)
+                or not chain.used_head
+            ):
                 raise
-            counters.notes.append(f"HEAD chain failed ({exc.outcome}), walked again with GET")
+            counters.notes.append(f"HEAD chain failed ({exc.outcome.value}), walked again with GET")
             chain = Chain(start=url)
             final = await _walk(session, policy, chain, budget, counters, head=False)
     except HopProblem as exc:
@@ -222,14 +227,14 @@ async def probe_link(session: Session, policy: GuardPolicy, url: str) -> LinkRes
     detail = status_text(final.status, final.reason)
     if 300 <= final.status < 400:
         detail += " without a usable Location"
-    if outcome == "alive" and chain.permanent:
-        outcome = "redirect-permanent"
+    if outcome is Outcome.ALIVE and chain.permanent:
+        outcome = Outcome.REDIRECT_PERMANENT
         detail = f"moved permanently to {chain.current}; {detail}"
     elif chain.urls:
         detail = f"{detail} at {chain.current} after {len(chain.urls)} redirect(s)"
     return LinkResult(
         url=url,
-        outcome=LinkOutcome(outcome),
+        outcome=outcome,
         status=final.status,
         final_url=chain.current,
         detail=_with_notes(detail, counters),

@@ -1,88 +1,25 @@
-"""Result types of a probe run (plain data, cheap to import)."""
+"""Result types of a probe run (plain data, cheap to import); verdicts live in ``seedlint.outcomes``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from seedlint.outcomes import ImageResult, LinkResult, MeasuredSize, Outcome
 
-class LinkOutcome(Enum):
-    """What probing a link found."""
-
-    ALIVE = "alive"
-    DEAD = "dead"  # 404 / 410
-    SERVER_ERROR = "server-error"  # 5xx after retries
-    BLOCKED = "blocked"  # 401/403/451/999...: the server would not let us verify
-    RATE_LIMITED = "rate-limited"  # 429 still after retries
-    TIMEOUT = "timeout"
-    DNS_FAILURE = "dns-failure"
-    TLS_FAILURE = "tls-failure"
-    CONNECTION_FAILED = "connection-failed"  # refused, reset, malformed response
-    REDIRECT_PERMANENT = "redirect-permanent"  # alive, but a 301/308 on the way: see final_url
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    FORBIDDEN_ADDRESS = "forbidden-address"  # refused by the address guard; nothing sent
-    INVALID_URL = "invalid-url"
-    HTTP_ERROR = "http-error"  # any other 4xx or unexpected status
-
-    @property
-    def ok(self) -> bool:
-        """True for outcomes where the target was reached and is there."""
-        return self in (LinkOutcome.ALIVE, LinkOutcome.REDIRECT_PERMANENT)
-
-
-class ImageOutcome(Enum):
-    """What probing an image found; failure members mirror LinkOutcome's values."""
-
-    MEASURED = "measured"
-    SIZE_UNKNOWN = "size-unknown"  # fetched, but no size could be read (format, cap, truncation)
-    DEAD = "dead"
-    SERVER_ERROR = "server-error"
-    BLOCKED = "blocked"
-    RATE_LIMITED = "rate-limited"
-    TIMEOUT = "timeout"
-    DNS_FAILURE = "dns-failure"
-    TLS_FAILURE = "tls-failure"
-    CONNECTION_FAILED = "connection-failed"
-    REDIRECT_LOOP = "redirect-loop"
-    TOO_MANY_REDIRECTS = "too-many-redirects"
-    FORBIDDEN_ADDRESS = "forbidden-address"
-    INVALID_URL = "invalid-url"
-    HTTP_ERROR = "http-error"
-
-    @property
-    def ok(self) -> bool:
-        """True when the image was reached (whether or not its size was readable)."""
-        return self in (ImageOutcome.MEASURED, ImageOutcome.SIZE_UNKNOWN)
-
-
-# Outcomes worth remembering: definite answers about the resource. Timeouts,
-# 429, 5xx, DNS, TLS and connection errors are transient or local, so they are
-# probed again next run; guard and URL verdicts are instant and settings-bound.
-CACHEABLE_LINK = frozenset(
-    {
-        LinkOutcome.ALIVE,
-        LinkOutcome.REDIRECT_PERMANENT,
-        LinkOutcome.DEAD,
-        LinkOutcome.BLOCKED,
-        LinkOutcome.HTTP_ERROR,
-        LinkOutcome.REDIRECT_LOOP,
-        LinkOutcome.TOO_MANY_REDIRECTS,
-    }
-)
-CACHEABLE_IMAGE = frozenset(
-    {
-        ImageOutcome.MEASURED,
-        ImageOutcome.SIZE_UNKNOWN,
-        ImageOutcome.DEAD,
-        ImageOutcome.BLOCKED,
-        ImageOutcome.HTTP_ERROR,
-        ImageOutcome.REDIRECT_LOOP,
-        ImageOutcome.TOO_MANY_REDIRECTS,
-    }
-)
+__all__ = [
+    "ByteRequestLike",
+    "ImageResult",
+    "ImageSizeLike",
+    "LinkResult",
+    "MeasuredSize",
+    "Outcome",
+    "ProbeReport",
+    "ProgressSnapshot",
+    "SizeReader",
+    "measured",
+]
 
 
 @runtime_checkable
@@ -115,114 +52,11 @@ class ByteRequestLike(Protocol):
 SizeReader = Callable[[int], Generator[ByteRequestLike, bytes, object]]
 
 
-@dataclass(frozen=True)
-class MeasuredSize:
-    """A pixel size as cached and reported (the parser's ImageSize, copied)."""
-
-    format: str
-    width: int
-    height: int
-    display_width: int
-    display_height: int
-
-    @classmethod
-    def of(cls, size: ImageSizeLike) -> MeasuredSize:
-        """Copy any ImageSize-like object."""
-        return cls(size.format, size.width, size.height, size.display_width, size.display_height)
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    """The verdict on one link.
-
-    ``final_url`` is the last URL requested (the input URL when there was no
-    redirect; None when nothing was sent). ``chain`` lists each redirect target
-    in order. ``requests`` counts HTTP requests sent, ``body_bytes`` the
-    response body bytes received (link checks never read bodies, so usually 0).
-    """
-
-    url: str
-    outcome: LinkOutcome
-    status: int | None
-    final_url: str | None
-    detail: str
-    requests: int = 0
-    body_bytes: int = 0
-    from_cache: bool = False
-    chain: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        """Cacheable form (without the per-run counters)."""
-        return {
-            "outcome": self.outcome.value,
-            "status": self.status,
-            "final_url": self.final_url,
-            "detail": self.detail,
-            "chain": list(self.chain),
-        }
-
-    @classmethod
-    def from_json(cls, url: str, data: dict[str, Any]) -> LinkResult:
-        """Rebuild a cached result (raises KeyError/ValueError on a bad record)."""
-        return cls(
-            url=url,
-            outcome=LinkOutcome(data["outcome"]),
-            status=data["status"],
-            final_url=data["final_url"],
-            detail=data["detail"],
-            chain=tuple(data.get("chain", ())),
-            from_cache=True,
-        )
-
-
-@dataclass(frozen=True)
-class ImageResult:
-    """The verdict on one image URL; ``bytes_received`` counts body bytes over all requests."""
-
-    url: str
-    outcome: ImageOutcome
-    size: MeasuredSize | None
-    detail: str
-    requests: int = 0
-    bytes_received: int = 0
-    from_cache: bool = False
-    status: int | None = None
-    final_url: str | None = None
-    permanent_redirect: bool = False  # a 301/308 on the way to final_url
-
-    def to_json(self) -> dict[str, Any]:
-        """Cacheable form (without the per-run counters)."""
-        size = self.size
-        return {
-            "outcome": self.outcome.value,
-            "size": None
-            if size is None
-            else [size.format, size.width, size.height, size.display_width, size.display_height],
-            "detail": self.detail,
-            "status": self.status,
-            "final_url": self.final_url,
-            "permanent_redirect": self.permanent_redirect,
-        }
-
-    @classmethod
-    def from_json(cls, url: str, data: dict[str, Any]) -> ImageResult:
-        """Rebuild a cached result (raises KeyError/ValueError/TypeError on a bad record)."""
-        raw = data["size"]
-        size = (
-            None
-            if raw is None
-            else MeasuredSize(str(raw[0]), int(raw[1]), int(raw[2]), int(raw[3]), int(raw[4]))
-        )
-        return cls(
-            url=url,
-            outcome=ImageOutcome(data["outcome"]),
-            size=size,
-            detail=data["detail"],
-            status=data.get("status"),
-            final_url=data.get("final_url"),
-            permanent_redirect=bool(data.get("permanent_redirect", False)),
-            from_cache=True,
-        )
+def measured(size: ImageSizeLike) -> MeasuredSize:
+    """Copy any ImageSize-like object into the plain, cacheable MeasuredSize."""
+    return MeasuredSize(
+        size.format, size.width, size.height, size.display_width, size.display_height
+    )
 
 
 @dataclass(frozen=True)
@@ -248,3 +82,5 @@ class ProbeReport:
     bytes_received: int = 0
     from_cache: int = 0
     warnings: list[str] = field(default_factory=list)  # e.g. the cache was rebuilt
+    not_checked: int = 0  # URLs the run's budget or an interruption left without a request
+    interrupted: bool = False  # stopped early (Ctrl-C); unfinished URLs are NOT_CHECKED

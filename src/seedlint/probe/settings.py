@@ -46,7 +46,10 @@ class ProbeSettings:
     retries: int = 2  # extra attempts after the first, for connection errors, 5xx and 429
     backoff_base: float = 0.5  # seconds; doubled per attempt, jittered
     backoff_max: float = 10.0
-    retry_after_max: float = 30.0  # a longer Retry-After is not waited for
+    retry_after_max: float = 10.0  # a longer Retry-After gives the host up for this run
+    run_budget: float = 600.0  # seconds for the whole run, waiting for slots included
+    host_budget: float = 180.0  # seconds per host, from its first URL asking for a slot
+    host_failures: int = 3  # timeouts/connection failures in a row that make a host unreachable
     max_redirects: int = 10
     allow_private: bool = False
     allowed_hosts: tuple[str, ...] = ()
@@ -54,7 +57,8 @@ class ProbeSettings:
     allowed_ports: tuple[int, ...] = ()
     use_cache: bool = True
     cache_path: Path | None = None  # None = default_cache_path()
-    cache_ttl_seconds: float = 86400.0
+    cache_ttl_seconds: float = 86400.0  # definite answers (alive, dead, blocked...)
+    transient_ttl_seconds: float = 300.0  # timeouts, 5xx, 429, DNS...: remembered briefly
     refresh: bool = False  # ignore cached results (still writes fresh ones)
     verify: bool | str = True  # str = path to a CA bundle (tests use a trustme CA)
     user_agent: str = DEFAULT_USER_AGENT
@@ -68,24 +72,49 @@ class ProbeSettings:
             raise ValueError("per_host_rate must be positive or None")
         if self.retries < 0 or self.max_redirects < 0:
             raise ValueError("retries and max_redirects must not be negative")
+        if self.run_budget <= 0 or self.host_budget <= 0 or self.host_failures < 1:
+            raise ValueError("run_budget and host_budget must be positive, host_failures >= 1")
 
     def resolved_cache_path(self) -> Path:
         """The cache file this run uses."""
         return self.cache_path if self.cache_path is not None else default_cache_path()
 
     def fingerprint(self, kind: str) -> str:
-        """A short hash of the settings that can change a cached result of ``kind``.
+        """A hash of everything that can change a probe's answer for ``kind``.
 
-        Timeouts, retries and concurrency are left out on purpose: only results
-        that do not depend on them (definite answers) are cached.
+        A cached result is served only to a run that would have been allowed to
+        obtain it, asking the same way: the guard and allow-lists, the request
+        options (user agent, redirects, TLS trust, timeouts and retries, since
+        transient failures are cached too), the image limits, and seedlint's
+        version (a new release may judge the same answer differently).
         """
+        from seedlint.version import __version__
+
         parts: dict[str, object] = {
-            "v": 1,
+            "v": 2,
+            "seedlint": __version__,
+            "kind": kind,
+            "allow_private": self.allow_private,
+            "allowed_hosts": sorted(h.strip().lower() for h in self.allowed_hosts),
+            "allowed_networks": sorted(self.allowed_networks),
+            "allowed_ports": sorted(self.allowed_ports),
             "max_redirects": self.max_redirects,
             "user_agent": self.user_agent,  # some servers answer per user agent
-            "verify": str(self.verify),
+            "verify": _trust_fingerprint(self.verify),
+            "timeouts": [self.connect_timeout, self.read_timeout, self.total_timeout],
+            "retries": [self.retries, self.retry_after_max],
         }
         if kind == "image":
             parts["image_max_bytes"] = self.image_max_bytes
         blob = json.dumps(parts, sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+        return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def _trust_fingerprint(verify: bool | str) -> str:
+    """What the TLS trust setting means: a CA bundle by its content, not its name."""
+    if isinstance(verify, bool):
+        return str(verify)
+    try:
+        return "sha256:" + hashlib.sha256(Path(verify).read_bytes()).hexdigest()
+    except OSError:
+        return f"unreadable:{verify}"

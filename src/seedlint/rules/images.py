@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from seedlint.catalogue.rule import Rule
-from seedlint.diagnostics import Severity
+from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
+from seedlint.outcomes import ImageResult, Outcome
+from seedlint.rules import links
+from seedlint.rules.messages import describe_path
+from seedlint.rules.url_uses import UrlUse, quoted
 
 SIZE_MISMATCH = Rule(
     "I001",
@@ -68,3 +74,39 @@ SIZE_UNKNOWN = Rule(
 )
 
 RULES = (SIZE_MISMATCH, SIZE_UNKNOWN)
+
+
+def check_image(use: UrlUse, result: ImageResult) -> Iterator[Diagnostic]:
+    """Findings for one use of a probed image: unreachable, unreadable, or the wrong size."""
+    where = describe_path(use.json_path)
+    outcome = result.outcome
+    if outcome is Outcome.SIZE_UNKNOWN:
+        message = f"{where} {quoted(use.url)}: image size unknown: {result.detail}"
+        yield SIZE_UNKNOWN.at(use.path, use.line, use.column, message)
+        return
+    if outcome is not Outcome.MEASURED:
+        rule = links.BY_OUTCOME[outcome]
+        yield rule.at(use.path, use.line, use.column, links.failure_message(use, result))
+        return
+    if result.permanent_redirect and result.final_url:
+        message = f"{where} permanently redirects to {result.final_url}; use that URL"
+        yield links.PERMANENT_REDIRECT.at(use.path, use.line, use.column, message)
+    size = result.size
+    if size is None or use.declared is None:
+        return
+    stored = (size.width, size.height)
+    displayed = (size.display_width, size.display_height)
+    if use.declared in (stored, displayed):
+        return
+    declared = f"{use.declared[0]}x{use.declared[1]}"
+    measured = f"{stored[0]}x{stored[1]}"
+    if displayed != stored:
+        measured += f" (displayed {displayed[0]}x{displayed[1]} after EXIF orientation)"
+    message = f"{where.removesuffix('.url')} declares {declared} but the {size.format} image is {measured}"
+    fix = None
+    if use.size_spans is not None:
+        (w_start, w_end), (h_start, h_end) = use.size_spans
+        fix = Fix(
+            (Edit(w_start, w_end, str(displayed[0])), Edit(h_start, h_end, str(displayed[1])))
+        )
+    yield SIZE_MISMATCH.at(use.path, use.line, use.column, message, fix=fix)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
 from seedlint.catalogue.rule import Rule
-from seedlint.diagnostics import Severity
+from seedlint.diagnostics import Diagnostic, Severity
+from seedlint.outcomes import TRANSIENT, ImageResult, LinkResult, Outcome
+from seedlint.rules.messages import describe_path
+from seedlint.rules.url_uses import UrlUse, quoted
 
 _PROBE_NOTE = (
     "Reported only with `--probe` or `--probe-links`; results are cached (default one day)."
@@ -222,7 +228,10 @@ FORBIDDEN_ADDRESS = Rule(
     into the network of the machine running seedlint (for example the cloud
     metadata service at 169.254.169.254). The address actually connected to is
     checked, in every spelling and at every redirect hop, and nothing is sent.
-    Allow your own hosts with `--allow-private` or `probe-allow` in the config.
+    Allow your own hosts on the command line with `--allow HOST:PORT` (or a
+    network, `--allow 10.0.0.0/8`), with `probe-allow` in the root
+    configuration, or all of them with `--allow-private`; the message names the
+    entry to add. A configuration file inside the linted folders cannot do this.
     {_PROBE_NOTE}
     """,
     example="""
@@ -257,6 +266,55 @@ HTTP_ERROR = Rule(
     online=True,
 )
 
+BAD_REDIRECT = Rule(
+    "L013",
+    "bad-redirect",
+    "A URL redirects to something that cannot be followed: another scheme, a bad port, a malformed Location.",
+    f"""
+    A redirect to `file:`, `ftp:`, `gopher:` or `dict:`, to a port outside
+    1-65535 or to a Location that is no URL leads readers nowhere (and would
+    let a server point a checker at local files). Nothing is sent to it.
+    {_PROBE_NOTE}
+    """,
+    example="""
+    ---
+    webUrl: https://example.com/a  # 302 Found, Location: file:///etc/passwd
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://example.com/articles/a  # the article's real http(s) address
+    ---
+    """,
+    online=True,
+)
+NOT_CHECKED = Rule(
+    "L014",
+    "not-checked",
+    "A URL could not be checked; the message says why.",
+    f"""
+    Every URL ends with a verdict: alive, a finding, or this one. It is
+    reported when the run's or a host's time budget ran out (`probe-budget`,
+    `probe-host-budget`), when the run was interrupted, or when the HTTP client
+    cannot request the URL at all (for example a host name spelled in
+    full-width letters, which the URL syntax allows). Run again with
+    a larger budget, or fix the URL.
+    {_PROBE_NOTE}
+    """,
+    example="""
+    ---
+    webUrl: https://slow.example.com/story  # still queued when the run's budget ran out
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://slow.example.com/story  # checked in a run with a larger probe-budget
+    ---
+    """,
+    severity=Severity.WARNING,
+    online=True,
+)
+
 RULES = (
     DEAD,
     SERVER_ERROR,
@@ -270,21 +328,69 @@ RULES = (
     REDIRECT_LOOP,
     FORBIDDEN_ADDRESS,
     HTTP_ERROR,
+    BAD_REDIRECT,
+    NOT_CHECKED,
 )
 
 BY_OUTCOME = {
-    "dead": DEAD,
-    "server-error": SERVER_ERROR,
-    "blocked": BLOCKED,
-    "rate-limited": RATE_LIMITED,
-    "timeout": TIMEOUT,
-    "dns-failure": DNS_FAILURE,
-    "tls-failure": TLS_FAILURE,
-    "connection-failed": CONNECTION_FAILED,
-    "redirect-permanent": PERMANENT_REDIRECT,
-    "redirect-loop": REDIRECT_LOOP,
-    "too-many-redirects": REDIRECT_LOOP,
-    "forbidden-address": FORBIDDEN_ADDRESS,
-    "http-error": HTTP_ERROR,
+    Outcome.DEAD: DEAD,
+    Outcome.SERVER_ERROR: SERVER_ERROR,
+    Outcome.BLOCKED: BLOCKED,
+    Outcome.RATE_LIMITED: RATE_LIMITED,
+    Outcome.TIMEOUT: TIMEOUT,
+    Outcome.DNS_FAILURE: DNS_FAILURE,
+    Outcome.TLS_FAILURE: TLS_FAILURE,
+    Outcome.CONNECTION_FAILED: CONNECTION_FAILED,
+    Outcome.REDIRECT_PERMANENT: PERMANENT_REDIRECT,
+    Outcome.REDIRECT_LOOP: REDIRECT_LOOP,
+    Outcome.TOO_MANY_REDIRECTS: REDIRECT_LOOP,
+    Outcome.BAD_REDIRECT: BAD_REDIRECT,
+    Outcome.FORBIDDEN_ADDRESS: FORBIDDEN_ADDRESS,
+    Outcome.HTTP_ERROR: HTTP_ERROR,
+    Outcome.INVALID_URL: NOT_CHECKED,
+    Outcome.NOT_CHECKED: NOT_CHECKED,
 }
-"""Probe outcome value → the rule that reports it (``alive`` and ``invalid-url`` have none)."""
+"""The rule that reports each failed outcome; every outcome that is not ``ok`` has one."""
+
+
+def allow_hint(url: str) -> str:
+    """How to let the probe reach ``url``'s host (only from the trusted command line or root config)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return ""
+    if not host:
+        return ""
+    port = port or (443 if parts.scheme.lower() == "https" else 80)
+    entry = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return (
+        f"; if it is yours, allow it with --allow {entry} or probe-allow in the root configuration"
+    )
+
+
+def failure_message(use: UrlUse, result: LinkResult | ImageResult) -> str:
+    """The message for a failed outcome of ``result`` at ``use``."""
+    where = describe_path(use.json_path)
+    outcome = result.outcome
+    if outcome in (Outcome.NOT_CHECKED, Outcome.INVALID_URL):
+        return f"{where} {quoted(use.url)} not checked, because {result.detail}"
+    message = f"{where} {quoted(use.url)}: {result.detail}"
+    if outcome is Outcome.FORBIDDEN_ADDRESS:
+        message += allow_hint(result.final_url or use.url)
+    if result.from_cache and outcome in TRANSIENT:
+        message += " (from cache)"  # a brief memory of a failure that may already be over
+    return message
+
+
+def check_link(use: UrlUse, result: LinkResult) -> Iterator[Diagnostic]:
+    """Findings for one use of a probed link (none when it is alive)."""
+    if result.outcome.ok and result.outcome is not Outcome.REDIRECT_PERMANENT:
+        return
+    rule = BY_OUTCOME[result.outcome]
+    if rule is PERMANENT_REDIRECT:
+        where = describe_path(use.json_path)
+        message = f"{where} permanently redirects to {result.final_url}; use that URL"
+    else:
+        message = failure_message(use, result)
+    yield rule.at(use.path, use.line, use.column, message)

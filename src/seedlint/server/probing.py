@@ -47,7 +47,7 @@ def probe_buffer(
     if not uses:
         return ProbeOutcome(lint.version, [], "Nothing to probe: no links or images.", 0)
     suppressions = parse_suppressions(document.text)
-    per_file, summary = run_online_checks([uses], config, progress)
+    per_file, summary, _interrupted = run_online_checks([uses], config, progress)
     ignored = per_file_codes(lint.shown, config.per_file_ignores)
     enabled = RuleSelection(config.select, (*config.ignore, *sorted(ignored))).enabled_codes()
     found = [
