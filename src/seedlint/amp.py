@@ -19,16 +19,48 @@ Request Handling") and ampproject's reference implementation
 (``@ampproject/toolbox-cache-url``), whose examples are the unit tests.
 
 The path is ``/c/s/<host><path>`` for an https page and ``/c/<host><path>`` for
-an http one; the query (and fragment) are kept as written.
+an http one (``/i/`` and ``/r/`` instead of ``/c/`` when the path ends in an image
+or font extension, as the reference implementation does); the query (and
+fragment) are kept as written.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+
+from seedlint.formats import punycode_to_ascii, punycode_to_unicode, split_host_port
 
 GOOGLE_AMP_CACHE = "cdn.ampproject.org"
 MAX_LABEL = 63
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+_IMAGE_EXTENSIONS = frozenset(
+    (  # noqa: SIM905 (a word list reads better than hundreds of quoted strings)
+        "3dv PI1 PI2 PI3 ai amf art ase awg blp bmp bw cd5 cdr cgm cit cmx cpt cr2 cur cut "
+        "dds dib djvu dxf e2d ecw egt emf eps exif fs gbr gif gpl grf hdp icns ico iff int "
+        "inta jfif jng jp2 jpeg jpg jps jxr lbm liff max miff mng msp nitf nrrd odg ota pam "
+        "pbm pc1 pc2 pc3 pcf pct pcx pdd pdn pgf pgm pict png pnm pns ppm psb psd psp px pxm "
+        "pxr qfx ras raw rgb rgba rle sct sgi sid stl sun svg sxd tga tif tiff v2d vnd vrml "
+        "vtf wdp webp wmf x3d xar xbm xcf xpm "
+    ).split()
+)
+"""Served under ``/i/`` (the reference implementation's ImageExtensions.js)."""
+
+_FONT_EXTENSIONS = frozenset(
+    (  # noqa: SIM905 (a word list reads better than hundreds of quoted strings)
+        "### #gf $on $tf 075 085 091 096 0b 12u 15u 64c 75 85 8m 8u 91 96 _v abf acfm acs afm "
+        "afn afs all amfm apf asf aspf atm auf b30 bco bdf bepf bez bfn bmap bmf bx bzr cbtf "
+        "cct cef cff cfn cga ch4 cha chm chr chx claf collection compositefont dfont dus dzk "
+        "eft eot etx euf f00 f06 f08 f09 f10 f11 f12 f13 f16 f3f fd fdb ff ffil flf fli fn3 "
+        "fnb fnn fnt fnta fo1 fo2 fog fon font fonts fot frf frs ftm fxr fyi gdr gf gft glf "
+        "glif glyphs gsf gxf hbf ice intellifont lepf lft lwfn mcf mfd mfm mft mgf mmm mrf "
+        "mtf mvec nlq ntf odttf ofm okf otf pcf pfa pfb pfm pft phf pk pkt prs pss qbf qfn "
+        "r8? scr sfd sff sfi sfl sfn sfo sfp sfs sif snf spd spritefont sui suit svg sxs t1c "
+        "t2 tb1 tb2 tdf tfm tmf tpf ttc tte ttf type ufm ufo us? usl usp vf vf1 vf3 vfb vfm "
+        "vfont vlw vmf vnf w30 wfn wnf woff woff2 xfc xfn xfr xft zfi zsu "
+    ).split()
+)
+"""Served under ``/r/`` (FontExtensions.js); an image extension wins over a font one."""
 
 # Character classes from the reference implementation: a label may not mix them.
 _LTR = (
@@ -41,30 +73,6 @@ _RTL = "[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]"
 def _mixes_directions(text: str) -> bool:
     """Left-to-right and right-to-left letters in one name (the classes compile only when needed)."""
     return not text.isascii() and bool(re.search(_LTR, text) and re.search(_RTL, text))
-
-
-def ascii_host(host: str) -> str | None:
-    """The lowercase ASCII (punycode) form of ``host``; None when it is not a valid IDN."""
-    host = host.rstrip(".").lower()
-    if host.isascii():
-        return host
-    import idna
-
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError:
-        return None
-
-
-def _to_unicode(host: str) -> str:
-    return ".".join(
-        label[4:].encode("ascii").decode("punycode") if label.startswith("xn--") else label
-        for label in host.split(".")
-    )
-
-
-def _to_ascii(label: str) -> str:
-    return label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
 
 
 def _hyphen_34(label: str) -> bool:
@@ -83,15 +91,19 @@ def fallback_subdomain(host: str) -> str:
 def cache_subdomain(host: str) -> str | None:
     """The AMP cache domain prefix of ``host`` (``www.example.com`` → ``www-example-com``).
 
-    None when ``host`` is not a valid host name at all.
+    Computed by the cache's algorithm alone, whatever a host check says of the name:
+    an emoji domain (``⚡😊.com``) that IDNA 2008 refuses still has a cache URL.
+    The name is taken in its punycode form, so the Unicode and the ``xn--``
+    spelling of a host give the same prefix. None for an empty or unencodable host.
     """
-    domain = ascii_host(host)
-    if not domain:
+    name = host.rstrip(".").lower()
+    if not name or name.startswith("["):
         return None
     try:
-        unicode = _to_unicode(domain)
+        domain = punycode_to_ascii(name)
+        unicode = punycode_to_unicode(domain)
     except UnicodeError:  # an xn-- label that is not valid punycode
-        return fallback_subdomain(domain)
+        return fallback_subdomain(name) if name.isascii() else None
     eligible = (
         "." in domain
         and len(domain) <= MAX_LABEL
@@ -100,7 +112,10 @@ def cache_subdomain(host: str) -> str | None:
     )
     if not eligible:
         return fallback_subdomain(domain)
-    prefix = _to_ascii(unicode.replace("-", "--").replace(".", "-")).lower()
+    try:
+        prefix = punycode_to_ascii(unicode.replace("-", "--").replace(".", "-")).lower()
+    except UnicodeError:
+        return fallback_subdomain(domain)
     if len(prefix) > MAX_LABEL:
         return fallback_subdomain(domain)
     if _hyphen_34(prefix):
@@ -111,25 +126,34 @@ def cache_subdomain(host: str) -> str | None:
 def cache_url(url: str, cache_domain: str = GOOGLE_AMP_CACHE) -> str | None:
     """The AMP cache URL of the AMP page ``url``; None when ``url`` has no usable host.
 
-    A URL with userinfo or an explicit port has no AMP cache URL (caches serve
-    only default ports), so None is returned for it as well.
+    An explicit default port (``:443`` for https, ``:80`` for http) is the same
+    page and is dropped. A URL with userinfo or another port has no AMP cache
+    URL (caches serve only default ports), so None is returned for it.
     """
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()
-    if not sep or scheme not in ("http", "https"):
+    if not sep or scheme not in _DEFAULT_PORTS:
         return None
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
+    end = re.search(r"[/?#]", rest)
+    authority, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
+    if "@" in authority:
         return None
-    if port is not None or "@" in parts.netloc or not parts.hostname:
+    host, port = split_host_port(authority)
+    if port is not None and port.lstrip("0") != _DEFAULT_PORTS[scheme]:
         return None
-    netloc_end = len(parts.netloc)
-    host_as_written = rest[:netloc_end]
-    tail = rest[netloc_end:]
-    prefix = cache_subdomain(host_as_written)
+    prefix = cache_subdomain(host)
     if prefix is None:
         return None
     secure = "s/" if scheme == "https" else ""
-    return f"https://{prefix}.{cache_domain}/c/{secure}{host_as_written.lower()}{tail}"
+    kind = _resource_kind(re.split(r"[?#]", tail, maxsplit=1)[0])
+    return f"https://{prefix}.{cache_domain}/{kind}/{secure}{host.lower()}{tail}"
+
+
+def _resource_kind(path: str) -> str:
+    """``c`` for a document, ``i`` for an image, ``r`` for a font, by the path's extension."""
+    extension = path.rpartition(".")[2] if "." in path else ""
+    if extension in _IMAGE_EXTENSIONS:
+        return "i"
+    if extension in _FONT_EXTENSIONS:
+        return "r"
+    return "c"

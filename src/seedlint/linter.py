@@ -42,7 +42,9 @@ def document_checks() -> tuple[DocumentCheck, ...]:
     """Every offline check run on a parsed document, in a fixed order."""
     return (
         _check_against_schema,
+        dates.check_date_times,
         dates.check_date_ranges,
+        urls.check_url_formats,
         urls.check_urls,
         consistency.check_values,
     )

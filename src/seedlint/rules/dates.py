@@ -1,7 +1,9 @@
 """Rules about dates: strict RFC 3339 date-times with an explicit offset, in a sane range.
 
-D001/D002 come from the schema's ``format: date-time`` check; D003-D005 judge
-dates that parse but cannot be right. "Now" comes from the check context so
+D001/D002 turn the faults of ``formats.datetime_problem`` into findings, for the
+date fields of every seed whatever the schema says, and for any other field a
+custom schema marks ``format: date-time``; D003-D005 judge dates that parse but
+cannot be right. "Now" comes from the check context so
 tests (and reproducible CI runs) can fix it.
 """
 
@@ -13,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic
-from seedlint.formats import parse_datetime
-from seedlint.rules.fields import DATE_KEYS, articles, text_at
-from seedlint.rules.messages import describe_path
+from seedlint.formats import Fault, FormatProblem, datetime_problem, parse_datetime
+from seedlint.rules.fields import DATE_KEYS, articles, date_paths, text_at
+from seedlint.rules.messages import describe_path, quote
 
 if TYPE_CHECKING:
-    from seedlint.document import SeedDocument
+    from seedlint.document import JsonPath, SeedDocument
     from seedlint.rules.context import CheckContext
 
 INVALID_DATE_TIME = Rule(
@@ -129,6 +131,29 @@ UPDATED_BEFORE_PUBLISHED = Rule(
 )
 
 RULES = (INVALID_DATE_TIME, MISSING_OFFSET, IN_FUTURE, TOO_OLD, UPDATED_BEFORE_PUBLISHED)
+
+
+def date_time_finding(
+    document: SeedDocument, path: JsonPath, value: str, problem: FormatProblem
+) -> Diagnostic:
+    """The D001 or D002 finding for a date-time value that fails its format."""
+    rule = MISSING_OFFSET if problem.fault is Fault.NO_OFFSET else INVALID_DATE_TIME
+    span = document.position(path)
+    message = (
+        f"{describe_path(path)} {quote(value)} is not an RFC 3339 date-time: {problem.reason}"
+    )
+    return rule.at(
+        document.path, span.line, span.column, message, end=(span.end_line, span.end_column)
+    )
+
+
+def check_date_times(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
+    """D001/D002 for every date field of the seed and its related articles."""
+    for path in date_paths(document):
+        text = text_at(document, path)
+        problem = datetime_problem(text) if text is not None else None
+        if text is not None and problem is not None:
+            yield date_time_finding(document, path, text, problem)
 
 
 def check_date_ranges(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:

@@ -32,6 +32,53 @@ def articles(document: SeedDocument) -> Iterator[tuple[JsonPath, dict[str, Any]]
                 yield ("related", index), item
 
 
+def date_paths(document: SeedDocument) -> Iterator[JsonPath]:
+    """Every date-time field present in the seed and its related articles."""
+    for base, article in articles(document):
+        for key in DATE_KEYS:
+            if key in article:
+                yield (*base, key)
+
+
+def url_paths(document: SeedDocument) -> Iterator[JsonPath]:
+    """Every URL field present in the seed and its related articles, image URLs included."""
+    for base, article in articles(document):
+        for key in URL_KEYS:
+            if key in article:
+                yield (*base, key)
+        images = article.get("images")
+        if isinstance(images, list):
+            for index, image in enumerate(images):
+                if isinstance(image, dict) and "url" in image:
+                    yield (*base, "images", index, "url")
+
+
+def _article_key(path: JsonPath) -> str | None:
+    """The key of ``path`` when it names a field of the seed or of a related article."""
+    if len(path) == 1 or (len(path) == 3 and path[0] == "related" and isinstance(path[1], int)):
+        key = path[-1]
+        return key if isinstance(key, str) else None
+    return None
+
+
+def is_date_path(path: JsonPath) -> bool:
+    """True for the paths :func:`date_paths` yields (the date rule checks them itself)."""
+    return _article_key(path) in DATE_KEYS
+
+
+def is_url_path(path: JsonPath) -> bool:
+    """True for the paths :func:`url_paths` yields (the URL rule checks them itself)."""
+    if _article_key(path) in URL_KEYS:
+        return True
+    return (
+        len(path) >= 3
+        and path[-1] == "url"
+        and isinstance(path[-2], int)
+        and path[-3] == "images"
+        and (len(path) == 3 or _article_key(path[:-2]) == "images")
+    )
+
+
 def text_at(document: SeedDocument, path: JsonPath) -> str | None:
     """The string at ``path`` if there is one (not ignored, with a recorded span)."""
     value: Any = document.data

@@ -14,6 +14,7 @@ from seedlint.diagnostics import Diagnostic
 from seedlint.document import JsonPath, SeedDocument
 from seedlint.rules import dates, urls
 from seedlint.rules.context import SchemaErrors
+from seedlint.rules.fields import is_date_path, is_url_path
 from seedlint.rules.messages import describe_path, describe_value, quote
 from seedlint.rules.schema_compiled import compile_schema
 
@@ -211,11 +212,6 @@ _TYPE_NAMES = {
     "array": "a list",
     "null": "nothing (null)",
 }
-_FORMAT_KIND = {"date-time": "an RFC 3339 date-time", "iri": "a valid URL", "uri": "a valid URL"}
-
-
-_FORMAT_RULES = {rule.code: rule for rule in (*dates.RULES, *urls.RULES)}
-"""The rules a failed ``format`` check is reported under, by the code the check names."""
 
 
 class SchemaError(Exception):
@@ -336,20 +332,18 @@ class _CannotInline(Exception):
     """A reference that must stay a reference (remote or recursive)."""
 
 
-def _date_time(value: object) -> bool:
-    return not isinstance(value, str) or formats.datetime_problem(value) is None
+def _passes(check: Callable[[str], formats.FormatProblem | None]) -> Callable[[object], bool]:
+    def passes(value: object) -> bool:
+        return not isinstance(value, str) or check(value) is None
 
-
-def _iri(value: object) -> bool:
-    return not isinstance(value, str) or formats.is_valid_url(value)
+    return passes
 
 
 _FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {
-    "date-time": _date_time,
-    "iri": _iri,
-    "uri": _iri,
+    name: _passes(check) for name, check in formats.FORMAT_CHECKS.items()
 }
-"""Our own format checks, so results never depend on optional jsonschema extras."""
+"""Our own format checks (``formats.FORMAT_CHECKS`` as yes/no), so results never depend
+on optional jsonschema extras; the compiled check and the FormatChecker share them."""
 
 
 def _format_checker() -> Any:
@@ -432,7 +426,9 @@ def _diagnose(
         return
     span = document.position(path)
     if keyword == "format":
-        yield _format_diagnostic(document, error, path, span)
+        finding = _format_diagnostic(document, error, path)
+        if finding is not None:
+            yield finding
         return
     rule = _RULE_BY_KEYWORD.get(keyword, SCHEMA_VIOLATION)
     message = _message(keyword, error, schema, where, document.yaml_notes.get(path))
@@ -440,16 +436,32 @@ def _diagnose(
     yield rule.at(document.path, span.line, span.column, message, end=end)
 
 
-def _format_diagnostic(document: SeedDocument, error: Any, path: JsonPath, span: Any) -> Diagnostic:
+def _format_diagnostic(document: SeedDocument, error: Any, path: JsonPath) -> Diagnostic | None:
+    """The finding for a failed ``format``; None when the date or URL rule reports it.
+
+    The date and URL rules check the seed's own date and URL fields whatever the
+    schema says (so a custom schema cannot make D001 disappear); here they are
+    skipped when that rule already flags the value, and any other field marked
+    ``date-time``, ``iri`` or ``uri`` becomes the same rule's finding. The rule
+    is chosen by the check's typed fault, in the rule's own module.
+    """
     value = error.instance
     fmt = str(error.validator_value)
-    checker = formats.datetime_problem if fmt == "date-time" else formats.url_problem
-    problem = checker(value) if isinstance(value, str) else None
-    code, reason = (problem.code, problem.reason) if problem else ("E007", error.message)
-    rule = _FORMAT_RULES.get(code, SCHEMA_VIOLATION)
-    kind = _FORMAT_KIND.get(fmt, f"a valid {fmt}")
-    message = f"{describe_path(path)} {quote(value)} is not {kind}: {reason}"
-    return rule.at(
+    check = formats.FORMAT_CHECKS.get(fmt)
+    problem = check(value) if check is not None and isinstance(value, str) else None
+    if problem is not None and isinstance(value, str):
+        if fmt == "date-time":
+            if is_date_path(path):
+                return None
+            return dates.date_time_finding(document, path, value, problem)
+        if fmt in ("iri", "uri"):
+            if is_url_path(path) and not formats.is_valid_url(value):
+                return None
+            return urls.url_finding(document, path, value, problem)
+    span = document.position(path)
+    reason = problem.reason if problem is not None else error.message
+    message = f"{describe_path(path)} {quote(value)} is not a valid {fmt}: {reason}"
+    return SCHEMA_VIOLATION.at(
         document.path, span.line, span.column, message, end=(span.end_line, span.end_column)
     )
 

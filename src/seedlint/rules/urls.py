@@ -1,29 +1,36 @@
 """Rules about URLs: absolute http(s) IRIs with a valid host, on the provider's site.
 
-U001-U007 come from the schema's ``format: iri`` check. U008-U012 judge URLs
-that are well formed: their scheme, their host against ``provider.domain``, and
+U001-U007 turn the faults of ``formats.url_problem`` into findings, for the URL
+fields of every seed whatever the schema says, and for any other field a custom
+schema marks ``format: iri`` or ``uri``. U008-U012 judge URLs that are well formed: their scheme, their host against ``provider.domain``, and
 the AMP cache URL that must be computed from ``ampWebUrl``.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from seedlint import amp
 from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
-from seedlint.formats import is_ip_literal, is_valid_url
+from seedlint.formats import (
+    Fault,
+    FormatProblem,
+    ascii_host,
+    ip_address,
+    is_valid_url,
+    url_host,
+    url_problem,
+)
 from seedlint.rules.fields import (
-    URL_KEYS,
     articles,
     line_of,
     quote_like,
     text_at,
+    url_paths,
 )
-from seedlint.rules.messages import describe_path
+from seedlint.rules.messages import describe_path, quote
 
 if TYPE_CHECKING:
     from seedlint.document import JsonPath, SeedDocument
@@ -311,27 +318,47 @@ RULES = (
 )
 
 
+_RULE_BY_FAULT = {
+    Fault.NOT_ABSOLUTE: NOT_ABSOLUTE,
+    Fault.SCHEME: BAD_SCHEME,
+    Fault.CHARACTER: BAD_CHARACTER,
+    Fault.CREDENTIALS: CREDENTIALS,
+    Fault.PORT: BAD_PORT,
+    Fault.PERCENT: BAD_PERCENT_ENCODING,
+    Fault.HOST: BAD_HOST,
+}
+
+
+def url_finding(
+    document: SeedDocument, path: JsonPath, value: str, problem: FormatProblem
+) -> Diagnostic:
+    """The U001-U007 finding for a URL value that fails its format."""
+    rule = _RULE_BY_FAULT.get(problem.fault, NOT_ABSOLUTE)
+    span = document.position(path)
+    message = f"{describe_path(path)} {quote(value)} is not a valid URL: {problem.reason}"
+    return rule.at(
+        document.path, span.line, span.column, message, end=(span.end_line, span.end_column)
+    )
+
+
 def _valid_url(document: SeedDocument, path: JsonPath) -> str | None:
     """The URL at ``path`` when it passes the format check (else U001-U007 explain it)."""
     text = text_at(document, path)
     return text if text is not None and is_valid_url(text) else None
 
 
-def _url_paths(document: SeedDocument) -> Iterator[JsonPath]:
-    for base, article in articles(document):
-        for key in URL_KEYS:
-            if key in article:
-                yield (*base, key)
-        images = article.get("images")
-        if isinstance(images, list):
-            for index, image in enumerate(images):
-                if isinstance(image, dict) and "url" in image:
-                    yield (*base, "images", index, "url")
+def check_url_formats(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
+    """U001-U007 for every URL field of the seed and its related articles."""
+    for path in url_paths(document):
+        text = text_at(document, path)
+        problem = url_problem(text) if text is not None else None
+        if text is not None and problem is not None:
+            yield url_finding(document, path, text, problem)
 
 
 def check_urls(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
     """U008-U012 on every well-formed URL of the seed and its related articles."""
-    for path in _url_paths(document):
+    for path in url_paths(document):
         url = _valid_url(document, path)
         if url is None:
             continue
@@ -355,10 +382,11 @@ def _check_scheme(document: SeedDocument, path: JsonPath, url: str) -> Iterator[
 
 
 def _check_ip_host(document: SeedDocument, path: JsonPath, url: str) -> Iterator[Diagnostic]:
-    host = urlsplit(url).hostname or ""
-    if not is_ip_literal(host):
+    written = url_host(url)
+    address = ip_address(written)
+    if address is None:
         return
-    address = ipaddress.ip_address(host.strip("[]"))
+    host = written.strip("[]").lower()
     span = document.values[path]
     if address.is_global:
         message = f"{describe_path(path)} host {host} is an IP address; expected a domain name"
@@ -372,7 +400,7 @@ def _check_provider_domain(
     document: SeedDocument, base: JsonPath, article: dict[str, Any]
 ) -> Iterator[Diagnostic]:
     domain_text = text_at(document, (*base, "provider", "domain"))
-    domain = amp.ascii_host(domain_text) if domain_text else None
+    domain = ascii_host(domain_text) if domain_text else None
     if not domain:
         return
     for key in ("webUrl", "originalUrl"):
@@ -380,10 +408,10 @@ def _check_provider_domain(
         url = _valid_url(document, path)
         if url is None:
             continue
-        host_text = urlsplit(url).hostname or ""
-        if is_ip_literal(host_text):
+        host_text = url_host(url).lower()
+        if ip_address(host_text) is not None:
             continue  # U009 says it better
-        host = amp.ascii_host(host_text)
+        host = ascii_host(host_text)
         if host is None or host == domain or host.endswith("." + domain):
             continue
         span = document.values[path]
@@ -397,7 +425,12 @@ def _check_amp_cache_url(
     document: SeedDocument, base: JsonPath, article: dict[str, Any]
 ) -> Iterator[Diagnostic]:
     amp_path, cdn_path = (*base, "ampWebUrl"), (*base, "cdnAmpWebUrl")
-    amp_url = _valid_url(document, amp_path)
+    amp_url = text_at(document, amp_path)
+    problem = url_problem(amp_url) if amp_url is not None else None
+    if problem is not None and problem.fault is not Fault.HOST:
+        return
+    # A host that fails the IDNA 2008 check (an emoji domain) still has the cache URL
+    # that the AMP cache algorithm computes; U007 reports the host itself.
     expected = amp.cache_url(amp_url) if amp_url is not None else None
     if expected is None:
         return
