@@ -73,9 +73,9 @@ def refresh(suite: str, commit: str, repo: str | None, files: dict[str, str] | N
     for local, data in fetched.items():
         _write_atomically(folder / local, data)
         print(f"{suite}/{local}: {len(data)} bytes")
+    if repo != source["repo"]:
+        source.pop("note", None)  # the note explains where the old copy came from
     source.update(repo=repo, commit=commit, files=wanted)
-    if repo != "ada-url/ada":
-        source.pop("note", None)
     text = json.dumps(source, indent=2, ensure_ascii=False) + "\n"
     _write_atomically(folder / "SOURCE.json", text.encode("utf-8"))
     return 0

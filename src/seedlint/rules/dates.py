@@ -139,9 +139,7 @@ def date_time_finding(
     """The D001 or D002 finding for a date-time value that fails its format."""
     rule = MISSING_OFFSET if problem.fault is Fault.NO_OFFSET else INVALID_DATE_TIME
     span = document.position(path)
-    message = (
-        f"{describe_path(path)} {quote(value)} is not an RFC 3339 date-time: {problem.reason}"
-    )
+    message = f"{describe_path(path)} {quote(value)} is not an RFC 3339 date-time: {problem.reason}"
     return rule.at(
         document.path, span.line, span.column, message, end=(span.end_line, span.end_column)
     )
