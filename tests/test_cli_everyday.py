@@ -206,3 +206,23 @@ def test_diff_with_probe_is_refused_clearly(
     assert main([str(tmp_path / "a.txt"), "--diff", "--probe"]) == ExitCode.USAGE
     err = capsys.readouterr().err
     assert "--diff shows only the offline fixes" in err and "--fix --probe" in err
+
+
+def test_bad_per_file_ignores_entry_points_at_its_glob(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "seedlint.toml").write_text(
+        'strict = true\n\n[per-file-ignores]\n"a/*" = ["E003"]\n"b/*" = "E0[3]"\n"c/*" = 3\n'
+    )
+    assert main([str(tmp_path)]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert "seedlint.toml:6:1: per-file-ignores: c/*: expected a list of strings, got 3" in err
+    assert '   6 | "c/*" = 3\n     | ^^^^^\n' in err
+
+
+def test_a_whole_table_of_the_wrong_type_points_at_its_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "seedlint.toml").write_text("strict = true\n\n[select]\nE = true\n")
+    assert main([str(tmp_path)]) == ExitCode.USAGE
+    assert "seedlint.toml:3:1: select: expected a list of strings" in capsys.readouterr().err

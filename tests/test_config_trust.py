@@ -207,3 +207,20 @@ def test_file_and_command_line_share_one_validation(
 def test_good_allow_entries_pass_both_ways(tmp_path: Path, entry: str) -> None:
     (tmp_path / "seedlint.toml").write_text(f'probe-allow = ["{entry}"]\n')
     assert load_config(None, [tmp_path]).probe_allow == (entry,)
+
+
+def test_isolated_reads_no_configuration_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _git_init(tmp_path)
+    (tmp_path / "seedlint.toml").write_text('ignore = ["ALL"]\nallow-private = true\n')
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(_seed("https://example.com", quality='"33"'))
+    monkeypatch.chdir(seeds)
+    assert main(["a.txt", "-q"]) == ExitCode.OK
+    assert main(["a.txt", "-q", "--isolated", "--color", "never"]) == ExitCode.FINDINGS
+    assert "seeds/a.txt:9:10: E003" in capsys.readouterr().out
+    config = load_config(None, [seeds], isolated=True)
+    assert config.root == tmp_path.resolve() and not config.allow_private
+    assert main(["a.txt", "--isolated", "--config", "../seedlint.toml"]) == ExitCode.USAGE

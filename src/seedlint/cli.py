@@ -51,7 +51,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with -: the name the text on standard input is linted and reported as",
     )
     check.add_argument(
-        "--config", type=Path, help="read this config file instead of searching for one"
+        "--config",
+        type=Path,
+        help="read this config file (its folder is the project root) instead of the root's",
+    )
+    check.add_argument(
+        "--isolated",
+        action="store_true",
+        help="read no configuration file: defaults and the command line only",
     )
     check.add_argument(
         "--select",
@@ -326,7 +333,9 @@ def _no_seeds_warning(paths: Sequence[Path], config: Config) -> str:
 
 def _configure(args: argparse.Namespace, start_paths: Sequence[Path]) -> Config:
     """The root configuration, then the command line, through the same validation."""
-    config = load_config(args.config, start_paths, unknown_rules=unknown_selectors)
+    config = load_config(
+        args.config, start_paths, unknown_rules=unknown_selectors, isolated=args.isolated
+    )
     config = with_command_line(config, _command_line_options(args), unknown_selectors)
     if not args.quiet:
         for warning in config.warnings:

@@ -144,11 +144,14 @@ class Project:
     """Configuration files between the linted paths and the root: never read."""
 
 
-def find_project(start: Path, config_file: Path | None = None) -> Project:
+def find_project(
+    start: Path, config_file: Path | None = None, *, isolated: bool = False
+) -> Project:
     """The project a file or folder belongs to (see the module docstring for the rules).
 
     ``start`` may not exist yet (a name given with ``--stdin-filename``); the
-    walk starts at its nearest existing folder.
+    walk starts at its nearest existing folder. ``isolated`` ignores every
+    configuration file: the root is the git work tree's top, else the working folder.
     """
     if config_file is not None:
         return Project(config_file.resolve().parent, config_file)
@@ -157,7 +160,7 @@ def find_project(start: Path, config_file: Path | None = None) -> Project:
         folder = folder.parent
     seen: list[Path] = []
     for candidate in (folder, *folder.parents):
-        own = _config_in(candidate)
+        own = None if isolated else _config_in(candidate)
         if (candidate / ".git").exists():
             # git refuses to check out a path named .git, so a pull request
             # cannot plant this marker: the work tree's top is a safe root.
@@ -193,12 +196,18 @@ def load_config(
     start_paths: Sequence[Path] = (),
     *,
     unknown_rules: UnknownRules | None = None,
+    isolated: bool = False,
 ) -> Config:
-    """The Config of the project holding ``start_paths`` (or the working folder)."""
+    """The Config of the project holding ``start_paths`` (or the working folder).
+
+    ``isolated`` reads no configuration file: defaults and the command line only.
+    """
     if config_file is not None and not config_file.is_file():
         raise ConfigError(f"config file {config_file} does not exist")
+    if config_file is not None and isolated:
+        raise ConfigError("--config and --isolated contradict each other; pick one")
     start = _common_folder(start_paths) if start_paths else Path.cwd()
-    project = find_project(start, config_file)
+    project = find_project(start, config_file, isolated=isolated)
     warnings = tuple(
         f"{shown_path(path)}: ignored: only the configuration at the project root "
         f"({shown_path(project.root) or '.'}) is read; pass --config to use this one"
@@ -264,6 +273,8 @@ def config_from_table(
             if key in SELECTOR_KEYS and unknown_rules is not None:
                 _check_selectors(values[option.field_name], unknown_rules)
         except InvalidValue as error:
+            if error.subkey is not None:
+                raise toml.error(f"{key}: {error}", (*where, key), error.subkey) from None
             raise toml.error(f"{key}: {error}", where, key) from None
     if "probe" in values:  # shorthand for both kinds of probing
         both = values.pop("probe")

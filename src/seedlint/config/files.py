@@ -65,6 +65,8 @@ class TomlFile:
             match = _HEADER.match(text)
             if match:
                 current = tuple(_unquote(part) for part in match.group(1).split("."))
+                if key is not None and current == (*wanted, key):
+                    return number, text.index("[") + 1, len(text.strip())
                 if current == wanted and header_at is None:
                     header_at = (number, text.index("[") + 1, len(text.strip()))
                 continue

@@ -17,7 +17,14 @@ OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
 class InvalidValue(ValueError):
-    """A value an option does not accept; the message says what was expected."""
+    """A value an option does not accept; the message says what was expected.
+
+    ``subkey`` names the entry of a table option at fault, for the error's position.
+    """
+
+    def __init__(self, message: str, subkey: str | None = None) -> None:
+        super().__init__(message)
+        self.subkey = subkey
 
 
 # --- value validators: one per kind of option, shared by the file and the command line
@@ -89,7 +96,7 @@ def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
         try:
             parsed.append((glob, _string_list(codes)))
         except InvalidValue as error:
-            raise InvalidValue(f"{glob}: {error}") from None
+            raise InvalidValue(f"{glob}: {error}", subkey=glob) from None
     return tuple(parsed)
 
 
