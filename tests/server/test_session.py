@@ -193,3 +193,36 @@ async def test_hover_explains_a_rule(client: SeedClient, project: Path) -> None:
     assert on_finding is not None and isinstance(on_finding.contents, types.MarkupContent)
     assert "**D001**" in on_finding.contents.value
     assert await client.text_document_hover_async(at(13, 2)) is None  # nothing to explain
+
+
+async def test_a_configuration_below_the_root_is_ignored_as_by_the_cli(
+    client: SeedClient, project: Path
+) -> None:
+    nested = project / "seeds" / "sub"
+    nested.mkdir()
+    (nested / "seedlint.toml").write_text('ignore = ["E"]\n', encoding="utf-8")
+    uri = (nested / "grid.txt").as_uri()
+    client.open(uri, BROKEN_SEED)
+    found = await client.diagnostics_for(uri, 1)
+    assert "E002" in {d.code for d in found}  # the nested `ignore` does not apply
+    warnings = [m for m in client.messages if m.type == types.MessageType.Warning]
+    assert len(warnings) == 1 and "ignored" in warnings[0].message
+
+
+async def test_a_broken_root_configuration_is_shown_not_crashed_on(
+    client: SeedClient, project: Path
+) -> None:
+    (project / "seedlint.toml").write_text("colour = 1\n", encoding="utf-8")
+    uri = (project / "seeds" / "grid.txt").as_uri()
+    client.open(uri, BROKEN_SEED)
+    assert await client.diagnostics_for(uri, None) == []  # type: ignore[arg-type]
+    errors = [m for m in client.messages if m.type == types.MessageType.Error]
+    assert len(errors) == 1 and "colour" in errors[0].message
+    # Fixing the file (saved, as the editor tells the server) brings the findings back.
+    (project / "seedlint.toml").write_text('cache-dir = ".cache"\n', encoding="utf-8")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(
+            types.TextDocumentIdentifier((project / "seedlint.toml").as_uri())
+        )
+    )
+    assert "E002" in {d.code for d in await client.diagnostics_for(uri, 1)}

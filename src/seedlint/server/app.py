@@ -77,10 +77,12 @@ class SeedlintServer(LanguageServer):
         if self.pending.get(uri) is asyncio.current_task():
             del self.pending[uri]
         if isinstance(lint, str):
-            self.show_error(lint)
+            self.show_once(lint)
             self.lints.pop(uri, None)
             self.publish(uri)
         elif lint is not None and self.version_of(uri) == version:
+            for warning in lint.config.warnings:  # a configuration below the root is ignored
+                self.show_once(warning, types.MessageType.Warning)
             self.lints[uri] = lint
             self.publish(uri)
 
@@ -101,12 +103,11 @@ class SeedlintServer(LanguageServer):
             return None
         return lint_buffer(text, Path(path), settings.config, self.projects, version)
 
-    def show_error(self, error: str) -> None:
+    def show_once(self, text: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """Tell the user about a configuration problem, once until configurations change."""
-        if error not in self.shown_errors:
-            self.shown_errors.add(error)
-            message = types.ShowMessageParams(types.MessageType.Error, f"seedlint: {error}")
-            self.window_show_message(message)
+        if text not in self.shown_errors:
+            self.shown_errors.add(text)
+            self.window_show_message(types.ShowMessageParams(kind, f"seedlint: {text}"))
 
     def lines(self, text: str) -> LineIndex:
         """A line index in the position encoding agreed with the client."""

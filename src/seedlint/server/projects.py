@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
-from seedlint.config import Config, ConfigError, load_config
+from seedlint.config import Config, ConfigError, config_for_file
 from seedlint.cross_file import project_web_urls
 from seedlint.project_index import IndexedSeed
+from seedlint.registry import unknown_selectors
 
 
 @dataclass(frozen=True)
@@ -28,19 +29,25 @@ class FileSettings:
 
 
 def settings_for(file: Path, fallback_root: Path | None) -> FileSettings:
-    """The configuration ``seedlint check FILE`` would use for ``file``.
+    """The configuration ``seedlint check FILE`` would use for ``file``, with the same trust.
 
-    Without a config file the CLI uses the working folder as the root; an
-    editor's working folder is arbitrary, so the server uses the workspace
-    folder holding the file instead (or the file's folder).
+    Only the project root's configuration is read (see :func:`seedlint.config.find_project`).
+    Without a configuration file or a git work tree above the file, the CLI falls back
+    to its working folder; an editor's working folder is arbitrary, so the server uses
+    the workspace folder holding the file instead (or the file's folder).
     """
     try:
-        config = load_config(None, [file])
+        config = config_for_file(file, unknown_rules=unknown_selectors)
     except ConfigError as error:
         return FileSettings(None, str(error))
-    if config.source is None:
-        config = Config(root=(fallback_root or file.parent).resolve())
+    if config.source is None and not _in_git_work_tree(file):
+        config = replace(config, root=(fallback_root or file.parent).resolve())
     return FileSettings(config)
+
+
+def _in_git_work_tree(file: Path) -> bool:
+    folder = file.parent.resolve()
+    return any((candidate / ".git").exists() for candidate in (folder, *folder.parents))
 
 
 def is_seed(file: Path, config: Config) -> bool:
