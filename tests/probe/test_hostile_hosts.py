@@ -134,3 +134,29 @@ def test_retry_after_beyond_datetime_is_no_crash(server, local_settings, probe_r
 def test_settings_reject_nonsense_budgets() -> None:
     with pytest.raises(ValueError, match="budget"):
         ProbeSettings(run_budget=0)
+
+
+def test_cli_never_says_all_clean_for_an_unjudged_url(
+    tmp_path, server, ca_bundle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from seedlint.cli import main
+    from seedlint.diagnostics import ExitCode
+
+    from .test_end_to_end import _seed
+
+    server.route("/article/live", redirect(302, "file:///etc/passwd"))
+    server.route("/article/related", redirect(302, "gopher://127.0.0.1:70/1"))
+    server.route("/img/png", redirect(302, f"{server.scheme}://127.0.0.1:65536/x.png"))
+    server.route("/img/jpeg", status(204))
+    (tmp_path / "seedlint.toml").write_text("")
+    (tmp_path / "seeds").mkdir()
+    seed = _seed(server.origin, image_size="width: 1\n    height: 1")
+    (tmp_path / "seeds" / "a.txt").write_text(seed)
+    argv = ["check", str(tmp_path / "seeds"), "--probe", "--allow-private", "--no-cache"]
+    argv += ["--ca-bundle", ca_bundle, "--select", "L,I", "--color", "never"]
+    assert main(argv) == ExitCode.FINDINGS
+    out = capsys.readouterr().out
+    codes = [line.split(" ")[1] for line in out.splitlines() if line.startswith("seeds/")]
+    # originalUrl, webUrl and related webUrl: bad redirects; one image: bad port; one: no data.
+    assert sorted(codes) == ["I002", "L013", "L013", "L013", "L013"], out
+    assert "All clean" not in out
