@@ -1,20 +1,45 @@
-"""C010 across files: duplicates found against the whole project, through the on-disk index."""
+"""C010 across files: a pure function of the project's files at the time of the run.
+
+Threat model: a pull request controls the bytes of every file it adds or
+changes, their names and symlinks; it does not control the command line or
+the root configuration. The person running seedlint may run it from any
+folder, in any order, with any cache left by earlier runs. So C010 must give
+the same findings as a fresh run with an empty cache, whatever the working
+folder, the order of earlier runs or what the cache holds; it compares only
+the seeds of the project (under the root, selected by include/exclude, in a
+configured ``paths`` folder or in any ``seeds`` folder), reports only on the
+linted files, and compares a file outside the project with nothing.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from seedlint import cross_file
+from seedlint import cross_file, project_index
+from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME as DATABASE_NAME
-from seedlint.config import Config
+from seedlint.config import Config, load_config
+from seedlint.diagnostics import Diagnostic
 from seedlint.linter import lint_paths
-from seedlint.project_index import NAMESPACE, FileStamp, ProjectIndex, WebUrlFact
-from tests.conftest import CASES, FIXED_NOW
+from seedlint.project_index import NAMESPACE, FileStamp, ProjectIndex
+from seedlint.rules.consistency import WebUrlEntry
+from tests.conftest import CASES, FIXED_NOW, SEEDS
 
 SEED = (CASES / "valid" / "minimal.txt").read_text(encoding="utf-8")
+
+
+def _seed(slug: str) -> str:
+    return SEED.replace("/202010/eu-restrictions", f"/202010/{slug}")
 
 
 def _project(root: Path, count: int = 2, duplicate: bool = True) -> list[Path]:
@@ -22,9 +47,8 @@ def _project(root: Path, count: int = 2, duplicate: bool = True) -> list[Path]:
     files = []
     for number in range(count):
         url = "eu-restrictions" if duplicate and number < 2 else f"article-{number}"
-        text = SEED.replace("/202010/eu-restrictions", f"/202010/{url}")
         file = root / "seeds" / f"{number:03d}.txt"
-        file.write_text(text, encoding="utf-8")
+        file.write_text(_seed(url), encoding="utf-8")
         files.append(file)
     return files
 
@@ -33,13 +57,40 @@ def _config(root: Path, cache: Path) -> Config:
     return Config(root=root, cache_dir=cache)
 
 
-def test_linting_one_file_reports_the_duplicate_at_both_places(tmp_path: Path) -> None:
+def _c010(result_diagnostics: list[Diagnostic]) -> list[tuple[str, int, int, str]]:
+    return sorted(
+        (d.path, d.line, d.column, d.message) for d in result_diagnostics if d.code == "C010"
+    )
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Trust stamps at once: for tests that do not change files between runs."""
+    monkeypatch.setattr(project_index, "RACY_NS", 0)
+
+
+def test_linting_one_file_reports_only_that_file_naming_the_other(tmp_path: Path) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
     first, _ = _project(root)
     result = lint_paths([first], _config(root, cache), now=FIXED_NOW)
-    got = sorted((d.path, d.line, d.column, d.code) for d in result.diagnostics)
-    assert got == [("seeds/000.txt", 7, 9, "C010"), ("seeds/001.txt", 7, 9, "C010")]
+    assert [(d.path, d.line, d.column, d.code) for d in result.diagnostics] == [
+        ("seeds/000.txt", 7, 9, "C010")
+    ]
     assert "seeds/001.txt:7:9" in result.diagnostics[0].message
+
+
+def test_only_the_named_file_gets_findings_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "project"
+    _project(root, count=3)
+    (root / "seeds" / "002.txt").write_text(_seed("eu-restrictions"), encoding="utf-8")
+    monkeypatch.chdir(root)
+    assert main(["check", "--no-cache", "seeds/002.txt"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(": ")[0] for line in out[:-1]] == ["seeds/002.txt:7:9"]
+    assert "seeds/000.txt:7:9, seeds/001.txt:7:9" in out[0]
+    assert out[-1] == "Found 1 error in 1 file (1 file checked)."
 
 
 def test_two_projects_do_not_see_each_other(tmp_path: Path) -> None:
@@ -51,7 +102,7 @@ def test_two_projects_do_not_see_each_other(tmp_path: Path) -> None:
 
 
 def test_second_run_reads_no_unchanged_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
 ) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
     files = _project(root, count=6)
@@ -70,11 +121,22 @@ def test_second_run_reads_no_unchanged_file(
     again = lint_paths([files[0]], config, now=FIXED_NOW)
     assert again.diagnostics == cold.diagnostics
     monkeypatch.undo()
+    monkeypatch.setattr(project_index, "RACY_NS", 0)
     # A changed file is read again, and its new webUrl counts.
-    files[1].write_text(SEED.replace("/202010/eu-restrictions", "/202010/other"), encoding="utf-8")
+    files[1].write_text(_seed("other"), encoding="utf-8")
     changed = lint_paths([files[0]], config, now=FIXED_NOW)
     assert changed.index_stats == {"hits": 4, "misses": 1}
     assert changed.diagnostics == []
+
+
+def test_a_file_changed_within_one_clock_tick_is_read_again(tmp_path: Path) -> None:
+    """Same size, and possibly the same mtime: the stamp alone cannot tell (racy git)."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    first, second = _project(root)
+    config = _config(root, cache)
+    assert len(lint_paths([first], config, now=FIXED_NOW).diagnostics) == 1
+    second.write_text(_seed("eu-restrictionz"), encoding="utf-8")  # same size
+    assert lint_paths([first], config, now=FIXED_NOW).diagnostics == []
 
 
 def test_inline_suppression_in_the_other_file_is_honoured(tmp_path: Path) -> None:
@@ -84,8 +146,9 @@ def test_inline_suppression_in_the_other_file_is_honoured(tmp_path: Path) -> Non
         'eu-restrictions"\ntype', 'eu-restrictions"  # seedlint: ignore[C010]\ntype'
     )
     second.write_text(text, encoding="utf-8")
-    result = lint_paths([first], _config(root, cache), now=FIXED_NOW)
-    assert [(d.path, d.code) for d in result.diagnostics] == [("seeds/000.txt", "C010")]
+    assert [d.path for d in lint_paths([first, second], _config(root, cache)).diagnostics] == [
+        "seeds/000.txt"
+    ]
 
 
 def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
@@ -94,7 +157,7 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     cache.mkdir()
     (cache / DATABASE_NAME).write_bytes(b"this is not a database" * 100)
     result = lint_paths([first], _config(root, cache), now=FIXED_NOW)
-    assert len(result.diagnostics) == 2
+    assert len(result.diagnostics) == 1
     assert any(p.name.startswith(f"{DATABASE_NAME}.corrupt-") for p in cache.iterdir())
     assert any("moved aside" in notice for notice in result.notices)
     with sqlite3.connect(cache / DATABASE_NAME) as db:
@@ -102,44 +165,41 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
         assert sorted(row[0] for row in rows) == ["seeds/000.txt", "seeds/001.txt"]
 
 
-def test_index_is_shared_between_runs_and_finds_groups_in_sqlite(tmp_path: Path) -> None:
-    stamp = FileStamp(10, 20)
-    fact = WebUrlFact("https://a.example/x", 7, 9, key="https://a.example/x")
+def test_index_rows_have_named_fields_and_bad_rows_are_dropped(tmp_path: Path) -> None:
+    stamp = FileStamp(10, 20, 30, 40, 50)
+    entry = WebUrlEntry("a.txt", "https://a.example/x", "https://a.example/x", 7, 9)
     with ProjectIndex.open(tmp_path, tmp_path) as one:
-        one.record("a.txt", stamp, fact, linted=True)
-        other = WebUrlFact("https://a.example/y", 7, 9, key="https://a.example/y")
-        one.record("b.txt", stamp, other, linted=True)
-        assert one.shared_web_urls() == []
-    with ProjectIndex.open(tmp_path, tmp_path) as two:
-        assert two.stamps() == {"a.txt": (10, 20, False), "b.txt": (10, 20, False)}
-        assert two.shared_web_urls() == []  # no seed of this run takes part: nothing to report
-        two.record("c.txt", stamp, fact, linted=True)
-        groups = two.shared_web_urls()
-        assert [[(s.path, s.this_run) for s in group] for group in groups] == [
-            [("a.txt", False), ("c.txt", True)]
-        ]
-        two.record("d.txt", stamp, other, linted=False)  # read by the scan, not linted
-        two.record("e.txt", stamp, other, linted=False)
-        assert len(two.shared_web_urls()) == 1  # b/d/e share a url, but none is linted now
-        two.forget(["a.txt"])
-        assert two.shared_web_urls() == []
+        one.record("a.txt", stamp, entry)
+        one.record("b.txt", stamp, None)
     with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
+        db.execute(
+            "INSERT INTO entries (namespace, key, value, stored_at) VALUES (?, ?, ?, 0)",
+            (NAMESPACE + str(tmp_path), "c.txt", '{"size": 1, "web_url": {"line": 0}}'),
+        )
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with ProjectIndex.open(tmp_path, tmp_path) as two:
+        stored = two.load()
+        assert sorted(stored) == ["a.txt", "b.txt"]
+        assert stored["a.txt"].stamp == stamp and stored["a.txt"].entry == entry
+        assert stored["b.txt"].entry is None
+        two.forget(["a.txt"])
+        assert sorted(two.load()) == ["b.txt"]
 
 
 def test_deleted_seeds_are_forgotten(tmp_path: Path) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
     first, second = _project(root)
-    assert len(lint_paths([first], _config(root, cache), now=FIXED_NOW).diagnostics) == 2
+    assert len(lint_paths([first], _config(root, cache), now=FIXED_NOW).diagnostics) == 1
     second.unlink()
     assert lint_paths([first], _config(root, cache), now=FIXED_NOW).diagnostics == []
 
 
-def test_project_index_can_be_turned_off(tmp_path: Path) -> None:
+def test_project_index_off_compares_the_linted_files_only(tmp_path: Path) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
-    first, _ = _project(root)
+    first, second = _project(root)
     config = Config(root=root, cache_dir=cache, project_index=False)
     assert lint_paths([first], config, now=FIXED_NOW).diagnostics == []
+    assert len(lint_paths([first, second], config, now=FIXED_NOW).diagnostics) == 2
     assert not cache.exists()
 
 
@@ -147,3 +207,152 @@ def test_duplicates_among_files_not_linted_are_not_reported(tmp_path: Path) -> N
     root, cache = tmp_path / "project", tmp_path / "cache"
     files = _project(root, count=3, duplicate=True)  # 000 and 001 share a webUrl
     assert lint_paths([files[2]], _config(root, cache), now=FIXED_NOW).diagnostics == []
+
+
+def test_a_file_outside_the_project_is_compared_with_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Lint ../elsewhere/a/s.txt, delete it, lint a copy at ../elsewhere/b/s.txt."""
+    project = tmp_path / "project"
+    _project(project, count=1)
+    elsewhere = tmp_path / "elsewhere"
+    for folder in ("a", "b"):
+        (elsewhere / folder).mkdir(parents=True)
+    (elsewhere / "a" / "s.txt").write_text(_seed("eu-restrictions"), encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert main(["check", "../elsewhere/a/s.txt"]) == 0
+    shutil.rmtree(elsewhere / "a")
+    (elsewhere / "b" / "s.txt").write_text(_seed("eu-restrictions"), encoding="utf-8")
+    assert main(["check", "../elsewhere/b/s.txt"]) == 0
+    assert "C010" not in capsys.readouterr().out
+
+
+def test_one_file_by_relative_and_absolute_path_is_one_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    first, _ = _project(root, count=2, duplicate=False)
+    monkeypatch.chdir(root)
+    config = _config(root, cache)
+    assert lint_paths([Path("seeds/000.txt")], config, now=FIXED_NOW).diagnostics == []
+    assert lint_paths([first.resolve()], config, now=FIXED_NOW).diagnostics == []
+    both = lint_paths([Path("seeds/000.txt"), first.resolve()], config, now=FIXED_NOW)
+    assert both.diagnostics == [] and both.files_checked == 1
+
+
+def test_seeds_in_a_nested_seeds_folder_are_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """site/seeds/ is accepted by the hook's pattern; C010 must see it as pre-commit runs it."""
+    root = tmp_path / "repo"
+    (root / "site" / "seeds").mkdir(parents=True)
+    (root / "site" / "seeds" / "a.txt").write_text(_seed("x"), encoding="utf-8")
+    (root / "site" / "seeds" / "b.txt").write_text(_seed("x"), encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "c.txt").write_text(_seed("x"), encoding="utf-8")  # not a seed folder
+    monkeypatch.chdir(root)
+    assert main(["check", "site/seeds/b.txt"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("site/seeds/b.txt:7:9: C010 ")
+    assert "site/seeds/a.txt:7:9" in out and "docs/c.txt" not in out
+
+
+def test_the_working_folder_does_not_change_c010(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The shipped seeds, linted from their project and from another one, give one answer."""
+    project, other = tmp_path / "project", tmp_path / "other"
+    shutil.copytree(SEEDS, project / "seeds")
+    (project / "seedlint.toml").write_text("", encoding="utf-8")
+    shutil.copytree(SEEDS, other / "seeds")  # the same webUrls in another project
+    (other / "seedlint.toml").write_text("", encoding="utf-8")
+    outputs = []
+    for cwd, target in (
+        (project, "seeds"),
+        (other, str(project / "seeds")),
+        (project / "seeds", "."),
+        (other, os.path.relpath(project / "seeds", other)),
+    ):
+        monkeypatch.chdir(cwd)
+        main(["check", "--select", "C010", target])
+        outputs.append(capsys.readouterr().out)
+    assert outputs == [outputs[0]] * 4
+    assert outputs[0] == "All clean: 6 files checked.\n"
+
+
+def test_distinct_findings_at_one_place_stay_distinct() -> None:
+    one = Diagnostic("a.txt", 1, 1, "E003", "expected an integer")
+    two = Diagnostic("a.txt", 1, 1, "E003", "expected a string")
+    assert one != two and len({one, two}) == 2
+    assert sorted([one, two]) == sorted([two, one]) == [two, one]  # by message last
+
+
+# -- the property: any history gives the answer of a fresh run -----------------
+
+_PLACES = ("p1/seeds", "p1/site/seeds", "p1/docs", "p2/seeds", "outside")
+_WORKING = (".", "p1", "p1/seeds", "p2", "outside")
+_TARGETS = ("p1/seeds", "p1/site/seeds/s0.txt", "p1/seeds/s1.txt", "p2", "outside/s0.txt", "p1")
+
+_write = st.tuples(
+    st.just("write"), st.sampled_from(_PLACES), st.integers(0, 2), st.sampled_from("abc")
+)
+_delete = st.tuples(st.just("delete"), st.sampled_from(_PLACES), st.integers(0, 2))
+_lint = st.tuples(st.just("lint"), st.sampled_from(_WORKING), st.sampled_from(_TARGETS))
+_pause = st.tuples(st.just("pause"))
+
+
+@contextlib.contextmanager
+def _working_folder(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _run(top: Path, cwd: str, target: str, cache: Path) -> list[tuple[str, int, int, str]]:
+    folder = top / cwd
+    folder.mkdir(parents=True, exist_ok=True)
+    path = Path(os.path.relpath(top / target, folder))
+    if not (folder / path).exists():
+        return []
+    with _working_folder(folder):
+        config = load_config(None, [path]).with_overrides(cache_dir=cache)
+        return _c010(lint_paths([path], config, now=FIXED_NOW).diagnostics)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(st.one_of(_write, _delete, _lint, _pause), min_size=1, max_size=14))
+def test_any_history_gives_the_findings_of_a_fresh_run(
+    steps: list[tuple[object, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A short racy window, and pauses longer than it, so both the "trust the
+    # stamp" and the "read it again" paths are taken; a clock tick is far shorter.
+    monkeypatch.setattr(project_index, "RACY_NS", 30_000_000)
+    with tempfile.TemporaryDirectory() as name:
+        top = Path(name)
+        for project in ("p1", "p2"):
+            (top / project).mkdir()
+            (top / project / "seedlint.toml").write_text("", encoding="utf-8")
+        cache = top / "cache"
+        for number, step in enumerate(steps):
+            if step[0] == "write":
+                _, place, index, slug = step
+                (top / str(place)).mkdir(parents=True, exist_ok=True)
+                (top / str(place) / f"s{index}.txt").write_text(_seed(str(slug)), encoding="utf-8")
+            elif step[0] == "delete":
+                (top / str(step[1]) / f"s{step[2]}.txt").unlink(missing_ok=True)
+            elif step[0] == "pause":
+                import time
+
+                time.sleep(0.04)
+            else:
+                _, cwd, target = step
+                cached = _run(top, str(cwd), str(target), cache)
+                fresh = _run(top, str(cwd), str(target), top / f"fresh-{number}")
+                assert cached == fresh

@@ -1,89 +1,77 @@
-"""The cross-file pass: findings that need every seed of the project (C010).
+"""The cross-file pass: gather the webUrl of every seed of the project for C010.
 
-Runs in the parent process alongside the per-file pass, from the small fact
-each file's lint returned (its webUrl and position), so linted files are never
-read twice. Seeds of the project that were not linted come from the on-disk
-:class:`~seedlint.project_index.ProjectIndex`, read only when new or changed.
+C010 is a function of the project's files at the time of the run: each linted
+file inside the project root is compared with the seeds of the project
+(:func:`seedlint.discovery.project_seeds`: the configured and named folders,
+and every ``seeds`` folder), whatever the working folder,
+earlier runs or the cache hold. Linted files are never read twice: their
+entries come from the per-file pass. Other seeds come from the on-disk
+:class:`~seedlint.project_index.ProjectIndex` when their stamp is unchanged,
+and are read otherwise.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.discovery import walk
+from seedlint.discovery import project_seeds
 from seedlint.document import SeedDocument, read_seed_file
-from seedlint.formats import is_valid_url, url_key
-from seedlint.project_index import FileStamp, IndexedSeed, ProjectIndex, WebUrlFact
-from seedlint.rules.consistency import DUPLICATE_WEB_URL
+from seedlint.project_index import FileStamp, ProjectIndex
+from seedlint.rules.consistency import (
+    DUPLICATE_WEB_URL,
+    WebUrlEntry,
+    check_duplicate_web_urls,
+    web_url_entry,
+)
 from seedlint.suppressions import parse_suppressions
 
 IndexStats = dict[str, int]
 
 
-def web_url_fact(document: SeedDocument | None) -> WebUrlFact:
+def web_url_fact(document: SeedDocument | None, path: str) -> WebUrlEntry | None:
     """What the cross-file pass needs to know about one parsed seed."""
-    if document is None or not isinstance(document.data, dict):
-        return WebUrlFact(None)
-    url = document.data.get("webUrl")
-    span = document.values.get(("webUrl",))
-    if not isinstance(url, str) or span is None or not is_valid_url(url):
-        return WebUrlFact(None)
-    silenced = False
-    if "seedlint" in document.text:
-        probe = DUPLICATE_WEB_URL.at(document.path, span.line, span.column, "")
-        silenced = parse_suppressions(document.text).silences(probe)
-    return WebUrlFact(url, span.line, span.column, silenced, url_key(url))
+    entry = web_url_entry(document, path)
+    if entry is None or document is None or "seedlint" not in document.text:
+        return entry
+    probe = DUPLICATE_WEB_URL.at(path, entry.line, entry.column, "")
+    silenced = parse_suppressions(document.text).silences(probe)
+    return dataclasses.replace(entry, silenced=silenced)
 
 
-def duplicate_finding(path: str, fact: WebUrlFact, others: Sequence[IndexedSeed]) -> Diagnostic:
-    """C010 for the seed at ``path``, whose webUrl the ``others`` (sorted by path) share."""
-    where = ", ".join(f"{o.path}:{o.fact.line}:{o.fact.column}" for o in others)
-    message = f'webUrl "{fact.url}" is also the webUrl of {where}'
-    return DUPLICATE_WEB_URL.at(path, fact.line, fact.column, message)
-
-
-def project_web_urls(config: Config) -> list[IndexedSeed]:
-    """Every seed of the project with its webUrl fact, the on-disk index brought up to date.
+def project_web_urls(config: Config) -> list[WebUrlEntry]:
+    """Every seed of the project with a usable webUrl, by reading only new or changed seeds.
 
     For callers that compare an unsaved text with the project many times (the
-    language server): one scan that reads only new or changed seeds, then no I/O.
+    language server): one scan, then no I/O.
     """
     scan = CrossFilePass(config)
-    with scan.index:
-        scan._scan_project()
-        return scan.index.seeds()
+    with ProjectIndex.open(scan.root, config.cache_dir) as index:
+        return sorted(scan._scan_project(index), key=lambda entry: entry.path)
 
 
 class CrossFilePass:
     """C010, fed file by file as the per-file pass streams its results.
 
-    Each linted seed's fact is recorded in the project index as it arrives;
-    ``finish`` brings the index up to date with the rest of the project (only
-    new or changed seeds are read) and asks it for the groups of seeds sharing
-    a webUrl. With ``project-index = false`` the index lives in memory and only
-    the linted files are compared.
+    ``finish`` walks the project, takes each seed's entry from this run, the
+    index or the file itself, and compares. With ``project-index = false``
+    only the linted files are compared, with each other.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, named: Sequence[Path] = ()) -> None:
         self.config = config
+        self.named = named
         self.root = config.root.resolve()
-        if config.project_index:
-            self.index = ProjectIndex.open(self.root, config.cache_dir)
-        else:
-            self.index = ProjectIndex.in_memory()
-        self.inside = False
+        self.linted: dict[str, tuple[FileStamp, WebUrlEntry | None]] = {}
 
-    def add(self, shown: str, stamp: FileStamp | None, fact: WebUrlFact | None) -> None:
+    def add(self, shown: str, stamp: FileStamp | None, fact: WebUrlEntry | None) -> None:
         """Record one linted file (``shown`` is its display path)."""
-        if stamp is None or fact is None:
-            return
-        # Files from outside the project are compared among themselves only: the
-        # project's seeds are not theirs (their rows are dropped by the next scan).
-        self.inside = self.inside or not Path(shown).is_absolute()
-        self.index.record(shown, stamp, fact, linted=True)
+        if stamp is None:
+            return  # outside the project root (or gone): compared with nothing
+        self.linted[shown] = (stamp, fact)
 
     def finish(
         self,
@@ -91,49 +79,56 @@ class CrossFilePass:
         stats: IndexStats | None = None,
         notices: list[str] | None = None,
     ) -> list[Diagnostic]:
-        """C010 for every group of seeds sharing a webUrl that a linted file is in."""
-        with self.index:
-            if self.config.project_index and self.inside:
-                self._scan_project()
-            groups = self.index.shared_web_urls()
+        """C010 for every linted file (inside the root) whose webUrl another seed has."""
+        linted = [
+            fact
+            for path, (_, fact) in sorted(self.linted.items())
+            if fact is not None and enabled(path)
+        ]
+        if not linted:
+            return []
+        if not self.config.project_index:
+            everyone = [fact for _, fact in self.linted.values() if fact is not None]
+            return check_duplicate_web_urls(linted, everyone)
+        with ProjectIndex.open(self.root, self.config.cache_dir) as index:
+            project = self._scan_project(index)
             if stats is not None:
-                stats.update(hits=self.index.hits, misses=self.index.misses)
+                stats.update(hits=index.hits, misses=index.misses)
             if notices is not None:
-                notices.extend(self.index.cache.warnings)
-        diagnostics: list[Diagnostic] = []
-        for group in groups:
-            for seed in group:
-                if seed.fact.silenced or not enabled(seed.path):
-                    continue
-                others = [o for o in group if o is not seed]
-                diagnostics.append(duplicate_finding(seed.path, seed.fact, others))
-        return diagnostics
+                notices.extend(index.cache.warnings)
+        return check_duplicate_web_urls(linted, project)
 
-    def _scan_project(self) -> None:
-        """Record every new or changed seed under the root; forget the deleted ones.
+    def _scan_project(self, index: ProjectIndex) -> list[WebUrlEntry]:
+        """Every seed of the project's entry; the index learns what was read or linted.
 
-        Every seed is stat()ed and only new or changed ones are read; what stays
-        in memory is a (size, mtime) pair per stored seed, not its facts.
+        Every seed is stat()ed; only those whose stamp differs from the stored
+        one (or was taken too soon after a change) are read. Stored seeds that
+        are no longer part of the project are forgotten.
         """
-        index, config = self.index, self.config
-        stored = index.stamps()
-        for folder in config.paths:
-            start = self.root / folder
-            if not start.is_dir():
-                continue
-            for entry, shown in walk(start, config, ordered=False):
-                known = stored.pop(shown, None)
-                if known is not None and known[2]:
-                    continue  # linted in this run: recorded already
-                try:
-                    stat = entry.stat()
-                except OSError:
+        config = self.config
+        stored = index.load()
+        entries: list[WebUrlEntry] = []
+        for dir_entry, shown in project_seeds(self.root, config, self.named):
+            known = stored.pop(shown, None)
+            linted = self.linted.get(shown)
+            if linted is not None:
+                stamp, entry = linted
+            else:
+                current = FileStamp.of(dir_entry)
+                if current is None:
                     continue
-                stamp = FileStamp(stat.st_size, stat.st_mtime_ns)
-                if known is not None and (known[0], known[1]) == (stamp.size, stamp.mtime_ns):
+                if known is not None and known.stamp.settled and known.stamp.same_file(current):
                     index.hits += 1
+                    if known.entry is not None:
+                        entries.append(known.entry)
                     continue
                 index.misses += 1
-                document = read_seed_file(Path(entry.path), shown, config.max_file_size).document
-                index.record(shown, stamp, web_url_fact(document), linted=False)
-        index.forget(path for path, (_, _, this_run) in stored.items() if not this_run)
+                stamp = current
+                result = read_seed_file(Path(dir_entry.path), shown, config.max_file_size)
+                entry = web_url_fact(result.document, shown)
+            if known is None or not (known.stamp.settled and known.stamp.same_file(stamp)):
+                index.record(shown, stamp, entry)
+            if entry is not None:
+                entries.append(entry)
+        index.forget(stored)
+        return entries

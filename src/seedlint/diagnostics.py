@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class Severity(str, enum.Enum):
@@ -44,26 +44,45 @@ class Fix:
     """Unsafe fixes may change meaning and run only with ``--unsafe-fixes``."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding at one place. Positions are 1-based; columns count characters.
 
-    Field order is the sort order: path, line, column, code.
+    Two findings are equal only when every field is: two rules (or one rule
+    with two messages) at one position stay two findings in a set. Sorting is
+    by path, line, column and code, then message, so any order is total.
     """
 
     path: str
     line: int
     column: int
     code: str
-    message: str = field(compare=False)
-    severity: Severity = field(default=Severity.ERROR, compare=False)
-    end_line: int | None = field(default=None, compare=False)
-    end_column: int | None = field(default=None, compare=False)
-    fix: Fix | None = field(default=None, compare=False)
+    message: str
+    severity: Severity = Severity.ERROR
+    end_line: int | None = None
+    end_column: int | None = None
+    fix: Fix | None = None
 
     def __post_init__(self) -> None:
         if self.line < 1 or self.column < 1:
             raise ValueError(f"positions are 1-based, got {self.line}:{self.column}")
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str, str, int, int]:
+        """Path, line, column, code, message, severity, end line, end column."""
+        return (
+            self.path,
+            self.line,
+            self.column,
+            self.code,
+            self.message,
+            self.severity.value,
+            self.end_line or 0,
+            self.end_column or 0,
+        )
+
+    def __lt__(self, other: Diagnostic) -> bool:
+        return self.sort_key < other.sort_key
 
     @property
     def location(self) -> str:

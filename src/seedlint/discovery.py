@@ -22,15 +22,17 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
     Files named directly are always linted (pre-commit passes exactly the files
     it wants checked); folders are walked in sorted order so runs are repeatable.
     """
-    found: dict[Path, None] = {}
+    found: dict[Path, Path] = {}  # by resolved path: one file named twice is linted once
     for path in paths:
         if path.is_file():
-            found[path] = None
+            found.setdefault(path.resolve(), path)
         elif path.is_dir():
-            found.update(dict.fromkeys(Path(entry.path) for entry, _ in walk(path, config)))
+            for entry, _ in walk(path, config):
+                file = Path(entry.path)
+                found.setdefault(file.resolve(), file)
         else:
             raise DiscoveryError(f"{path}: no such file or folder")
-    return list(found)
+    return list(found.values())
 
 
 @lru_cache(maxsize=16)
@@ -77,6 +79,44 @@ def walk(
             elif include(name) and entry.is_file():
                 yield entry, prefix + name
         pending.extend(reversed(subfolders))
+
+
+SEED_FOLDER = "seeds"
+"""Seeds in any folder of this name belong to the project (the pre-commit hook's pattern)."""
+
+
+def project_seeds(
+    root: Path, config: Config, named: Sequence[Path] = ()
+) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """The seeds of the project at ``root``, unordered: what C010 compares with.
+
+    Files under the root that include/exclude select and that lie in one of
+    the configured ``paths`` folders, in a folder ``named`` on the command
+    line, or in any folder named ``seeds`` (what the pre-commit hook passes).
+    Symbolic links are left out: a link inside the project names a file that
+    is itself a seed or none, and one leading out of it is not the project's.
+    """
+    folders = [root / p for p in config.paths] + [p for p in named if p.is_dir()]
+    prefixes = set()
+    for folder in folders:
+        if inside_root(folder, root):
+            shown = display_path(folder, root)
+            prefixes.add("" if shown == "." else shown + "/")
+    starts = tuple(prefixes)
+    for entry, shown in walk(root, config, ordered=False):
+        if entry.is_symlink():
+            continue
+        if (
+            shown.startswith(starts)
+            or shown.startswith(SEED_FOLDER + "/")
+            or f"/{SEED_FOLDER}/" in shown
+        ):
+            yield entry, shown
+
+
+def inside_root(path: Path, root: Path) -> bool:
+    """True when ``path``, symlinks and ``..`` resolved, lies under ``root``."""
+    return path.resolve().is_relative_to(root.resolve())
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from seedlint import cross_file
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.discovery import discover, display_path
+from seedlint.discovery import discover, display_path, inside_root
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
-from seedlint.project_index import FileStamp, WebUrlFact
+from seedlint.project_index import FileStamp
 from seedlint.registry import RuleSelection
 from seedlint.rules import consistency, dates, urls
 from seedlint.rules import schema as schema_rules
+from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.context import CheckContext
 from seedlint.suppressions import Suppressions, parse_suppressions, per_file_codes
 
@@ -75,10 +76,10 @@ class FileReport:
 
     path: str
     diagnostics: list[Diagnostic]
-    web_url: WebUrlFact | None = None
+    web_url: WebUrlEntry | None = None
     """For the cross-file duplicate check (C010)."""
     stamp: FileStamp | None = None
-    """Size and mtime of the file as read, for the project index."""
+    """The file's stamp taken before reading it, for the project index; None outside the root."""
     url_uses: tuple[UrlUse, ...] = ()
     """For the online pass, only when probing."""
     suppressions: Suppressions | None = None
@@ -118,7 +119,7 @@ def lint_paths(
     kept: list[FileReport] = []
     # The cross-file pass takes each file's webUrl as results stream in, so no
     # per-file facts pile up here; it never re-reads a linted file.
-    duplicates = cross_file.CrossFilePass(config)
+    duplicates = cross_file.CrossFilePass(config, targets)
     checked: list[str] = []
     for report in _lint_files(files, config, now, collect_urls=probing):
         diagnostics.extend(report.diagnostics)
@@ -190,7 +191,9 @@ def _lint_chunk(files: list[Path]) -> list[FileReport]:
 def lint_file(file: Path, context: CheckContext) -> FileReport:
     """Read, parse and check one file; every problem becomes a finding, never an exception."""
     shown = display_path(file, context.config.root)
-    stamp = FileStamp.of(file)  # before reading: a later change shows as a new stamp
+    # The stamp before reading: a later change shows as a new stamp. A file
+    # outside the project root has none, so C010 compares it with nothing.
+    stamp = FileStamp.of(file) if inside_root(file, context.config.root) else None
     result = read_seed_file(file, shown, context.config.max_file_size)
     return _finish(result, shown, context, stamp)
 
@@ -212,7 +215,7 @@ def _finish(
 
         uses = tuple(collect_url_uses(document))
     diagnostics = _filter(diagnostics, shown, context.config, suppressions)
-    fact = cross_file.web_url_fact(document)
+    fact = cross_file.web_url_fact(document, shown)
     return FileReport(
         path=shown,
         diagnostics=diagnostics,

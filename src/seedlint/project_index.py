@@ -1,25 +1,24 @@
-"""Every seed's webUrl, kept in the result cache, so cross-file checks stay fast and small.
+"""Each seed's webUrl, kept in the result cache so C010 need not read unchanged seeds.
 
-pre-commit passes only the changed files, split over several processes, yet a
-duplicate ``webUrl`` (C010) must be found against every seed of the project.
-Each seed's fact (its url key, url and position, with the file's size and
-mtime_ns) is one row of the result cache (:mod:`seedlint.cache`, the same
-SQLite file as the probe results); a file whose size and modification time
-are unchanged is not read again. Duplicates are found by SQLite itself
-(``GROUP BY`` over the stored url keys), so a run over 10,000 seeds holds no
-per-seed facts in Python: memory does not grow with the project.
+pre-commit passes only the changed files, yet a duplicate ``webUrl`` (C010)
+must be found against every seed of the project. Each seed's entry (its url
+key, url and position) is one row of the result cache (:mod:`seedlint.cache`,
+the same SQLite file as the probe results), stored with the stamp of the file
+it was read from. A row is only a shortcut: it is used when the file's stamp
+(size, mtime, ctime, inode) is still the same, and the answer is always the
+one reading the file would give.
 
-Rows written by this run carry its run id, which is how "a group the linted
-files take part in" is told apart from duplicates among untouched seeds.
-
-As with git's index, a file rewritten with the same size within the same
-mtime tick is not noticed; mtime_ns makes that window nanoseconds wide on
-modern file systems.
+A file changed twice within one tick of the file system's clock keeps its
+stamp ("racy git"); so, like git, a row whose file changed less than
+:data:`RACY_NS` before it was stat()ed is not trusted, and the file is read
+again next time.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,53 +26,61 @@ from typing import Any
 
 from seedlint.cache import ResultCache
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
+from seedlint.rules.consistency import WebUrlEntry
 
-NAMESPACE = "project-index:3:"
+NAMESPACE = "project-index:4:"
 """Prefix of each project's namespace; bump the version when the row layout changes."""
+RACY_NS = 1_000_000_000
+"""A file changed this recently when stat()ed may change again without a new stamp."""
 _BATCH = 500
 
 
 @dataclass(frozen=True)
-class WebUrlFact:
-    """Where a seed's webUrl stands; ``url`` is None when the seed has no usable webUrl."""
-
-    url: str | None
-    line: int = 1
-    column: int = 1
-    silenced: bool = False
-    """An inline ``# seedlint: ignore`` comment covers C010 at that line."""
-    key: str | None = None
-    """``formats.url_key(url)``: what "the same page" is compared by."""
-
-
-@dataclass(frozen=True)
 class FileStamp:
-    """What identifies one version of a file without reading it."""
+    """What identifies one version of a file without reading it, and when it was taken."""
 
     size: int
     mtime_ns: int
+    ctime_ns: int
+    inode: int
+    seen_ns: int
+    """Wall-clock time of the stat() call."""
 
     @classmethod
     def of(cls, path: Path | os.DirEntry[str]) -> FileStamp | None:
-        """The stamp of ``path``; None when it cannot be stat()ed."""
+        """The stamp of ``path`` now (take it before reading); None when it cannot be stat()ed."""
+        seen = time.time_ns()
         try:
             stat = path.stat()
         except OSError:
             return None
-        return cls(stat.st_size, stat.st_mtime_ns)
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, seen)
+
+    def same_file(self, other: FileStamp) -> bool:
+        """True when both stamps describe one version of the file."""
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode) == (
+            other.size,
+            other.mtime_ns,
+            other.ctime_ns,
+            other.inode,
+        )
+
+    @property
+    def settled(self) -> bool:
+        """The file had not changed for a while when stat()ed: a later change gets a new stamp."""
+        return max(self.mtime_ns, self.ctime_ns) + RACY_NS <= self.seen_ns
 
 
 @dataclass(frozen=True)
-class IndexedSeed:
-    """One member of a group of seeds sharing a webUrl."""
+class StoredSeed:
+    """One row of the index: the stamp of the file as read, and its webUrl entry."""
 
-    path: str
-    fact: WebUrlFact
-    this_run: bool
+    stamp: FileStamp
+    entry: WebUrlEntry | None
 
 
 class ProjectIndex:
-    """The seeds of one project: recorded as they are linted, queried for duplicates.
+    """The stored seeds of one project, by display path.
 
     ``hits`` and ``misses`` count the project scan's look-ups (a miss means the
     file had to be read).
@@ -82,8 +89,7 @@ class ProjectIndex:
     def __init__(self, cache: ResultCache, project: str) -> None:
         self.cache = cache
         self.namespace = NAMESPACE + project
-        self.run = os.urandom(8).hex()
-        self._pending: list[tuple[str, list[Any]]] = []
+        self._pending: list[tuple[str, Any]] = []
         self.hits = 0
         self.misses = 0
 
@@ -92,11 +98,6 @@ class ProjectIndex:
         """The on-disk index of the project at ``root`` (an absolute, resolved path)."""
         location = (cache_dir or default_cache_dir()) / CACHE_FILE_NAME
         return cls(ResultCache(location), str(root))
-
-    @classmethod
-    def in_memory(cls) -> ProjectIndex:
-        """An index that lives only for this run (``project-index = false``)."""
-        return cls(ResultCache(Path(":memory:")), "")
 
     def close(self) -> None:
         """Write what is pending and close the cache."""
@@ -109,10 +110,39 @@ class ProjectIndex:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def record(self, path: str, stamp: FileStamp, fact: WebUrlFact, *, linted: bool) -> None:
-        """Remember a seed (written in batches); ``linted`` marks the files this run checks."""
-        row = [stamp.size, stamp.mtime_ns, fact.key, fact.url, fact.line, fact.column]
-        self._pending.append((path, [*row, fact.silenced, self.run if linted else None]))
+    def load(self) -> dict[str, StoredSeed]:
+        """Every stored seed by path; rows that do not decode are left out (and re-read)."""
+        self.flush()
+        rows = self.cache.select(
+            "SELECT key, value FROM entries WHERE namespace = :namespace",
+            {"namespace": self.namespace},
+        )
+        stored = {}
+        for path, value in rows:
+            seed = _decode(path, value)
+            if seed is not None:
+                stored[path] = seed
+        return stored
+
+    def record(self, path: str, stamp: FileStamp, entry: WebUrlEntry | None) -> None:
+        """Remember what the file at ``path`` held when it had ``stamp`` (written in batches)."""
+        row: dict[str, Any] = {
+            "size": stamp.size,
+            "mtime_ns": stamp.mtime_ns,
+            "ctime_ns": stamp.ctime_ns,
+            "inode": stamp.inode,
+            "seen_ns": stamp.seen_ns,
+            "web_url": None,
+        }
+        if entry is not None:
+            row["web_url"] = {
+                "key": entry.key,
+                "url": entry.url,
+                "line": entry.line,
+                "column": entry.column,
+                "silenced": entry.silenced,
+            }
+        self._pending.append((path, row))
         if len(self._pending) >= _BATCH:
             self.flush()
 
@@ -121,60 +151,34 @@ class ProjectIndex:
         self.cache.put_many(self.namespace, self._pending, ttl=None)
         self._pending = []
 
-    def stamps(self) -> dict[str, tuple[int, int, bool]]:
-        """(size, mtime_ns, linted in this run) of every stored seed, by path."""
-        self.flush()
-        rows = self.cache.select(
-            "SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-            " json_extract(value, '$[7]') = :run FROM entries WHERE namespace = :namespace",
-            {"namespace": self.namespace, "run": self.run},
-        )
-        return {path: (size, mtime, bool(current)) for path, size, mtime, current in rows}
-
     def forget(self, paths: Iterable[str]) -> None:
-        """Drop seeds that no longer exist."""
+        """Drop seeds that are no longer part of the project."""
         self.cache.delete_many(self.namespace, list(paths))
 
-    def shared_web_urls(self) -> list[list[IndexedSeed]]:
-        """Groups of seeds with the same url key, each with a seed linted in this run."""
-        self.flush()
-        # The url keys of this run's seeds, then every seed with one of them: two
-        # scans with an ephemeral index, cheaper than grouping the whole project.
-        rows = self.cache.select(
-            "SELECT json_extract(value, '$[2]') AS url_key, key, value FROM entries"
-            " WHERE namespace = :namespace AND url_key IN ("
-            "  SELECT json_extract(value, '$[2]') FROM entries"
-            "  WHERE namespace = :namespace AND json_extract(value, '$[7]') = :run)"
-            " ORDER BY url_key, key",
-            {"namespace": self.namespace, "run": self.run},
-        )
-        groups: dict[str, list[IndexedSeed]] = {}
-        for url_key, path, value in rows:
-            seed = _decode(path, value, self.run)
-            if seed is not None:
-                groups.setdefault(url_key, []).append(seed)
-        return [group for group in groups.values() if len(group) > 1]
 
-    def seeds(self) -> list[IndexedSeed]:
-        """Every stored seed with a usable webUrl, sorted by path."""
-        self.flush()
-        rows = self.cache.select(
-            "SELECT key, value FROM entries WHERE namespace = :namespace"
-            " AND json_extract(value, '$[2]') IS NOT NULL ORDER BY key",
-            {"namespace": self.namespace},
-        )
-        decoded = (_decode(path, value, self.run) for path, value in rows)
-        return [seed for seed in decoded if seed is not None]
-
-
-def _decode(path: str, value: str, run: str) -> IndexedSeed | None:
-    import json
-
+def _decode(path: str, value: str) -> StoredSeed | None:
     try:
-        _, _, key, url, line, column, silenced, row_run = json.loads(value)
-    except (ValueError, TypeError):
+        row = json.loads(value)
+        stamp = FileStamp(
+            int(row["size"]),
+            int(row["mtime_ns"]),
+            int(row["ctime_ns"]),
+            int(row["inode"]),
+            int(row["seen_ns"]),
+        )
+        found = row["web_url"]
+        entry = None
+        if found is not None:
+            entry = WebUrlEntry(
+                path,
+                str(found["key"]),
+                str(found["url"]),
+                int(found["line"]),
+                int(found["column"]),
+                bool(found["silenced"]),
+            )
+    except (ValueError, TypeError, KeyError):
         return None
-    if not isinstance(line, int) or not isinstance(column, int):
+    if entry is not None and (entry.line < 1 or entry.column < 1):
         return None
-    fact = WebUrlFact(url, line, column, bool(silenced), key)
-    return IndexedSeed(path, fact, row_run == run)
+    return StoredSeed(stamp, entry)

@@ -2,9 +2,10 @@
 
 Text fields are checked for blanks, stray whitespace, invisible characters and
 leftovers of HTML or of a broken encoding; lists for repeats; ``secured`` for
-the shape of an AES-CBC payload. C010 (the same webUrl in two seeds) is not a
-document rule: it needs every seed of the project and runs in
-:func:`seedlint.linter.lint_paths`; it is declared here with the others.
+the shape of an AES-CBC payload. C010 (the same webUrl in two seeds) compares
+seeds with each other: :func:`web_url_entry` takes what it needs from one
+document, :func:`check_duplicate_web_urls` compares; the engine
+(:mod:`seedlint.cross_file`) gathers the entries of the project.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import base64
 import binascii
 import html.entities
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from seedlint.catalogue.rule import Rule
@@ -237,11 +239,18 @@ DUPLICATE_WEB_URL = Rule(
     "Two seed files have the same `webUrl`.",
     """
     Each article has one seed; two seeds for one `webUrl` publish it twice
-    and their data drift apart. Reported at the `webUrl` of both files, even
-    when only one of them is linted (as pre-commit does): seedlint compares
-    against every seed under the project root, using an index cached on disk
-    (`cache-dir`) so unchanged files are not read again. Turn the comparison
-    off with `project-index = false`.
+    and their data drift apart. Reported at the `webUrl` of each linted file,
+    naming the other file, even when only one of them is linted (as
+    pre-commit does): seedlint compares against the seeds of the project,
+    that is every file under the project root that include/exclude select
+    and that lies in a configured `paths` folder, in a folder named on the
+    command line, or in any folder named `seeds` (the pre-commit hook's
+    pattern). A file outside the project root
+    is compared with nothing. The result depends on those files alone, never
+    on the working folder or earlier runs; an index cached on disk
+    (`cache-dir`) only spares reading unchanged files again. With
+    `project-index = false` only the linted files are compared with each
+    other.
     """,
     example="""
     ---
@@ -273,6 +282,61 @@ RULES = (
     RELATED_REPEATED,
     DUPLICATE_WEB_URL,
 )
+
+
+@dataclass(frozen=True)
+class WebUrlEntry:
+    """One seed's `webUrl`, as C010 compares it."""
+
+    path: str
+    """Display path of the seed."""
+    key: str
+    """``formats.url_key(url)``: what "the same page" is compared by."""
+    url: str
+    line: int
+    column: int
+    silenced: bool = False
+    """An inline comment silences C010 at the webUrl (it still counts for the others)."""
+
+
+def web_url_entry(document: SeedDocument | None, path: str) -> WebUrlEntry | None:
+    """The seed's webUrl with its position; None without a valid one."""
+    if document is None or not isinstance(document.data, dict):
+        return None
+    url = document.data.get("webUrl")
+    span = document.values.get(("webUrl",))
+    if not isinstance(url, str) or span is None or not is_valid_url(url):
+        return None
+    return WebUrlEntry(path, url_key(url), url, span.line, span.column)
+
+
+def check_duplicate_web_urls(
+    linted: Iterable[WebUrlEntry], project: Iterable[WebUrlEntry]
+) -> list[Diagnostic]:
+    """C010 on each linted seed whose webUrl another seed of ``project`` has.
+
+    A seed is never its own duplicate (entries are told apart by path), and the
+    message names every other seed with its position, in path order.
+    """
+    by_key: dict[str, set[WebUrlEntry]] = {}
+    for entry in project:
+        by_key.setdefault(entry.key, set()).add(entry)
+    found = []
+    for seed in linted:
+        if seed.silenced:
+            continue
+        others = sorted(
+            (other.path, other.line, other.column)
+            for other in by_key.get(seed.key, ())
+            if other.path != seed.path
+        )
+        if not others:
+            continue
+        named = ", ".join(f"{path}:{line}:{column}" for path, line, column in dict.fromkeys(others))
+        message = f'webUrl "{seed.url}" is also the webUrl of {named}'
+        found.append(DUPLICATE_WEB_URL.at(seed.path, seed.line, seed.column, message))
+    return sorted(set(found))
+
 
 _BASE64_PAIR = re.compile(r"[A-Za-z0-9+/]+={0,2};[A-Za-z0-9+/]+={0,2}")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from seedlint.catalogue.structure import TOO_LARGE
 from seedlint.config import Config
-from seedlint.cross_file import duplicate_finding, web_url_fact
+from seedlint.cross_file import web_url_fact
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import display_path
 from seedlint.document import SeedDocument, parse_seed
 from seedlint.linter import lint_parsed, make_context
 from seedlint.registry import RuleSelection
+from seedlint.rules.consistency import check_duplicate_web_urls
 from seedlint.server.projects import FileSettings, ProjectWebUrls, is_seed, settings_for
 from seedlint.suppressions import per_file_codes
 
@@ -107,11 +108,10 @@ def _duplicate_web_url(
     """C010 for the buffer against the project's other seeds, as the CLI's cross-file pass."""
     if not config.project_index or Path(shown).is_absolute():
         return []  # the CLI compares a lone file outside the project with nothing
-    fact = web_url_fact(document)
-    if fact.key is None or fact.silenced or not _enabled("C010", shown, config):
+    fact = web_url_fact(document, shown)
+    if fact is None or not _enabled("C010", shown, config):
         return []
-    others = projects.web_urls(config).sharing(fact.key, shown)
-    return [duplicate_finding(shown, fact, others)] if others else []
+    return check_duplicate_web_urls([fact], projects.web_urls(config).sharing(fact.key, shown))
 
 
 def _enabled(code: str, shown: str, config: Config) -> bool:

@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 
 from seedlint.config import Config, ConfigError, config_for_file
 from seedlint.cross_file import project_web_urls
-from seedlint.project_index import IndexedSeed
 from seedlint.registry import unknown_selectors
+from seedlint.rules.consistency import WebUrlEntry
 
 
 @dataclass(frozen=True)
@@ -103,26 +103,25 @@ class ProjectWebUrls:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self._by_key: dict[str, list[IndexedSeed]] | None = None
+        self._by_key: dict[str, list[WebUrlEntry]] | None = None
         self._lock = threading.Lock()
 
     def mark_stale(self) -> None:
         """Re-read the index before the next look-up."""
         self._by_key = None
 
-    def sharing(self, key: str, path: str) -> list[IndexedSeed]:
+    def sharing(self, key: str, path: str) -> list[WebUrlEntry]:
         """The project's other seeds whose webUrl has ``key``, sorted by path."""
         by_key = self._by_key
         if by_key is None:
             by_key = self.refresh()
         return [seed for seed in by_key.get(key, ()) if seed.path != path]
 
-    def refresh(self) -> dict[str, list[IndexedSeed]]:
+    def refresh(self) -> dict[str, list[WebUrlEntry]]:
         """Bring the index up to date and keep its facts in memory."""
         with self._lock:
-            by_key: dict[str, list[IndexedSeed]] = {}
+            by_key: dict[str, list[WebUrlEntry]] = {}
             for seed in project_web_urls(self.config):
-                if seed.fact.key is not None:
-                    by_key.setdefault(seed.fact.key, []).append(seed)
+                by_key.setdefault(seed.key, []).append(seed)
             self._by_key = by_key
             return by_key
