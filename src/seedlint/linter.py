@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from seedlint import cross_file
+from seedlint import cross_file, result_cache
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import discover, display_path, inside_root
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
 from seedlint.project_index import FileStamp
 from seedlint.registry import RuleSelection
+from seedlint.result_cache import ResultStore
 from seedlint.rules import consistency, dates, urls
 from seedlint.rules import schema as schema_rules
 from seedlint.rules.consistency import WebUrlEntry
@@ -121,7 +122,8 @@ def lint_paths(
     # per-file facts pile up here; it never re-reads a linted file.
     duplicates = cross_file.CrossFilePass(config, targets)
     checked: list[str] = []
-    for report in _lint_files(files, config, now, collect_urls=probing):
+    notices: list[str] = []
+    for report in _lint_files(files, config, now, collect_urls=probing, notices=notices):
         diagnostics.extend(report.diagnostics)
         duplicates.add(report.path, report.stamp, report.web_url)
         if report.url_uses:
@@ -129,7 +131,6 @@ def lint_paths(
         if config.output_format == "junit":  # the one report that lists clean files too
             checked.append(report.path)
     stats: dict[str, int] = {}
-    notices: list[str] = []
     diagnostics.extend(
         duplicates.finish(
             lambda shown: (
@@ -157,22 +158,64 @@ def lint_paths(
 
 
 def _lint_files(
-    files: list[Path], config: Config, now: datetime | None, *, collect_urls: bool
+    files: list[Path],
+    config: Config,
+    now: datetime | None,
+    *,
+    collect_urls: bool,
+    notices: list[str] | None = None,
 ) -> Iterator[FileReport]:
     context = _context(config, now, collect_urls=collect_urls)  # before any fork
+    store = _result_store(config, context)
     jobs = config.jobs or os.cpu_count() or 1
-    if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
-        for file in files:
-            yield lint_file(file, context)
-        return
-    import multiprocessing
-
-    # fork shares the compiled validator with the workers instead of rebuilding it.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     chunks = [files[i : i + CHUNK_SIZE] for i in range(0, len(files), CHUNK_SIZE)]
-    with multiprocessing.get_context(method).Pool(jobs, _init_worker, (context,)) as pool:
-        for chunk_result in pool.imap(_lint_chunk, chunks):
-            yield from chunk_result
+    try:
+        if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
+            for chunk in _with_stored(chunks, store):
+                reports, entries = lint_chunk(chunk, context)
+                if store is not None:
+                    store.add(entries)
+                yield from reports
+            return
+        import multiprocessing
+
+        # fork shares the compiled validator with the workers instead of rebuilding it.
+        # Only this process talks to the result cache: it sends each chunk's stored
+        # entries along and writes back what the workers linted.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = multiprocessing.get_context(method).Pool(jobs, _init_worker, (context,))
+        with pool:
+            for reports, entries in pool.imap(_lint_chunk, _with_stored(chunks, store)):
+                if store is not None:
+                    store.add(entries)
+                yield from reports
+    finally:
+        if store is not None:
+            store.close()
+            if notices is not None:
+                notices.extend(store.warnings())
+
+
+Chunk = tuple[list[Path], dict[str, Any] | None]
+"""Files to lint, with the result cache's entries for them (None: no cache this run)."""
+
+
+def _with_stored(chunks: list[list[Path]], store: ResultStore | None) -> Iterator[Chunk]:
+    # Keyed by the path as discovered (no resolving here, in the one process that feeds
+    # the workers); an entry holds the display path it was linted under, and must match.
+    for files in chunks:
+        if store is None:
+            yield files, None
+        else:
+            yield files, store.lookup(str(file) for file in files)
+
+
+def _result_store(config: Config, context: CheckContext) -> ResultStore | None:
+    """The result cache of this run; None with ``--no-cache`` or when probing (the probe
+    keeps its own cache, and a probing run needs every file's URLs)."""
+    if not config.cache or context.collect_urls:
+        return None
+    return ResultStore.for_config(config, config.schema or schema_rules.default_schema_path())
 
 
 _WORKER_CONTEXT: CheckContext | None = None
@@ -183,9 +226,57 @@ def _init_worker(context: CheckContext) -> None:
     _WORKER_CONTEXT = context
 
 
-def _lint_chunk(files: list[Path]) -> list[FileReport]:
+def _lint_chunk(chunk: Chunk) -> tuple[list[FileReport], list[tuple[str, Any]]]:
     assert _WORKER_CONTEXT is not None
-    return [lint_file(file, _WORKER_CONTEXT) for file in files]
+    return lint_chunk(chunk, _WORKER_CONTEXT)
+
+
+def lint_chunk(
+    chunk: Chunk, context: CheckContext
+) -> tuple[list[FileReport], list[tuple[str, Any]]]:
+    """Reports of a chunk's files (from the cache where their bytes are known) and the new
+    cache entries."""
+    files, stored = chunk
+    if stored is None:
+        return [lint_file(file, context) for file in files], []
+    config = context.config
+    reports: list[FileReport] = []
+    entries: list[tuple[str, Any]] = []
+    for file in files:
+        shown = display_path(file, config.root)
+        stamp = FileStamp.of(file)  # before reading: a later change shows as a new stamp
+        raw = _read_raw(file, config.max_file_size)
+        if raw is None:  # unreadable or too large: reported, never cached
+            result = read_seed_file(file, shown, config.max_file_size)
+            reports.append(_finish(result, shown, context, stamp))
+            continue
+        key = result_cache.digest(raw)
+        entry = stored.get(str(file))
+        hit = None if entry is None else result_cache.decode(entry, key, shown, context.now)
+        if hit is not None:
+            reports.append(FileReport(shown, hit.diagnostics, hit.web_url, stamp))
+            continue
+        report = _finish(parse_seed(raw, shown), shown, context, stamp)
+        reports.append(report)
+        assert report.web_url is not None
+        entries.append(
+            (
+                str(file),
+                result_cache.encode(key, shown, context.now, report.diagnostics, report.web_url),
+            )
+        )
+    return reports, entries
+
+
+def _read_raw(file: Path, max_size: int) -> bytes | None:
+    """The file's bytes as :func:`read_seed_file` would parse them; None when it would report
+    a problem instead (it is then asked to, so the finding is its own)."""
+    try:
+        with file.open("rb") as stream:
+            raw = stream.read(max_size + 1)
+    except OSError:
+        return None
+    return raw if len(raw) <= max_size else None
 
 
 def lint_file(file: Path, context: CheckContext) -> FileReport:

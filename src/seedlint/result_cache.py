@@ -1,0 +1,289 @@
+"""The result cache: a file whose inputs are unchanged is not linted again (like ruff's).
+
+One entry per linted file, in the SQLite store of :mod:`seedlint.cache`, under a
+namespace named by a *fingerprint* of everything else a file's findings depend
+on: seedlint's version and its own source files, the versions of PyYAML and
+jsonschema, the schema's bytes, and every configuration value that shapes
+per-file findings (rule selection, per-file ignores, limits, the project root
+that display paths are relative to). The entry is keyed by the path as
+discovered and holds a digest of the file's bytes and the display path they
+were linted under: a hit needs the very same bytes under the same name.
+
+What an entry holds is what the per-file pass returns: the findings after
+selection and inline suppressions, and the file's webUrl fact for the
+cross-file pass (C010), which is itself computed over the whole project at
+every run and never cached here.
+
+Time: D003 ("in the future") is the one per-file rule that depends on the
+clock. As time only moves forward, a file without such a finding cannot gain
+one later; an entry holding one (or judged at a later instant than the run's
+own "now") is a miss, so the file is linted again.
+
+The cache never changes a result; at worst it costs a re-lint. A damaged or
+unreadable entry is a miss, and the store's own failures turn into misses and
+skipped writes (see :mod:`seedlint.cache`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from datetime import datetime
+from hashlib import blake2b
+from pathlib import Path
+from typing import Any
+
+from seedlint.cache import ResultCache
+from seedlint.config import CACHE_FILE_NAME, Config, default_cache_dir
+from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
+from seedlint.project_index import WebUrlFact
+from seedlint.version import __version__
+
+FORMAT = 1
+"""Bump when the entry layout or the fingerprint's recipe changes."""
+NAMESPACE = f"results:{FORMAT}:"
+TTL_SECONDS = 30 * 24 * 3600.0
+"""Unused entries go after a month (each run re-stores what it lints)."""
+TIME_DEPENDENT = frozenset({"D003"})
+"""Codes whose findings can change with the clock alone (they only ever disappear)."""
+
+_NOT_PER_FILE = frozenset(
+    {
+        "source",
+        "paths",
+        "include",
+        "exclude",
+        "strict",
+        "jobs",
+        "output_format",
+        "cache",
+        "cache_dir",
+        "refresh",
+        "cache_ttl_hours",
+        "project_index",
+    }
+)
+"""Configuration that never changes one file's findings (which files, how shown, exit code).
+Every other field, including any added later, is part of the fingerprint."""
+_PROBE_PREFIXES = ("probe_", "allow_private")
+"""Online settings: a probing run does not use this cache at all."""
+
+
+def digest(raw: bytes) -> str:
+    """What identifies a file's bytes."""
+    return blake2b(raw, digest_size=20).hexdigest()
+
+
+def _stamp(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"{path}:missing"
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _package_stamps(folder: Path) -> Iterator[str]:
+    """Size and mtime of every module of a package: a changed install changes the stamp."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+            yield from _package_stamps(Path(entry.path))
+        elif entry.name.endswith((".py", ".json")):
+            yield _stamp(Path(entry.path))
+
+
+def _library_stamp(name: str, beside: Path) -> str:
+    """Identify an installed library without importing it (jsonschema costs 70 ms)."""
+    module = sys.modules.get(name)
+    if module is not None and getattr(module, "__file__", None):
+        return _stamp(Path(str(module.__file__)))
+    candidate = beside / name / "__init__.py"
+    if candidate.exists():
+        return _stamp(candidate)
+    import importlib.util  # rare: the library lives elsewhere on sys.path
+
+    spec = importlib.util.find_spec(name)
+    origin = spec.origin if spec is not None else None
+    return _stamp(Path(origin)) if origin else f"{name}:absent"
+
+
+def fingerprint(config: Config, schema_path: Path) -> str:
+    """Everything besides a file's bytes and display path that its findings depend on."""
+    import yaml
+
+    here = Path(__file__).resolve().parent
+    site = Path(str(yaml.__file__)).resolve().parent.parent
+    parts = [
+        f"seedlint {__version__}",
+        sys.version,
+        getattr(yaml, "__version__", "?"),
+        _library_stamp("yaml", site),
+        _library_stamp("jsonschema", site),
+        *_package_stamps(here),
+    ]
+    try:
+        parts.append(digest(schema_path.read_bytes()))
+    except OSError:
+        parts.append(f"{schema_path}:unreadable")
+    for item in fields(config):
+        if item.name in _NOT_PER_FILE or item.name.startswith(_PROBE_PREFIXES):
+            continue
+        value = getattr(config, item.name)
+        parts.append(f"{item.name}={value.resolve() if item.name == 'root' else value!r}")
+    return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
+
+
+@dataclass(frozen=True)
+class CachedResult:
+    """What the per-file pass needs back from a hit."""
+
+    diagnostics: list[Diagnostic]
+    web_url: WebUrlFact
+
+
+def encode(
+    raw_digest: str, shown: str, now: datetime, diagnostics: list[Diagnostic], web_url: WebUrlFact
+) -> dict[str, Any]:
+    """An entry: the bytes' digest, the display path and instant they were judged under,
+    the findings and the webUrl fact."""
+    return {
+        "digest": raw_digest,
+        "shown": shown,
+        "now": now.timestamp(),
+        "findings": [_encode_finding(d) for d in diagnostics],
+        "web_url": [
+            web_url.url,
+            web_url.line,
+            web_url.column,
+            web_url.silenced,
+            web_url.key,
+        ],
+    }
+
+
+def _encode_finding(finding: Diagnostic) -> list[Any]:
+    fix = finding.fix
+    encoded_fix = (
+        None
+        if fix is None
+        else [fix.safe, [[edit.start, edit.end, edit.text] for edit in fix.edits]]
+    )
+    return [
+        finding.path,
+        finding.line,
+        finding.column,
+        finding.code,
+        finding.message,
+        finding.severity.value,
+        finding.end_line,
+        finding.end_column,
+        encoded_fix,
+    ]
+
+
+def decode(entry: Any, raw_digest: str, shown: str, now: datetime) -> CachedResult | None:
+    """The result stored in ``entry``, if it holds for these bytes at ``now``; else None."""
+    try:
+        if entry["digest"] != raw_digest or entry["shown"] != shown:
+            return None
+        if float(entry["now"]) > now.timestamp():
+            return None
+        diagnostics = [_decode_finding(item) for item in entry["findings"]]
+        url, line, column, silenced, key = entry["web_url"]
+        fact = WebUrlFact(url, int(line), int(column), bool(silenced), key)
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None  # damaged: linted again, and overwritten
+    if any(d.code in TIME_DEPENDENT or d.path != shown for d in diagnostics):
+        return None
+    return CachedResult(diagnostics, fact)
+
+
+def _decode_finding(item: list[Any]) -> Diagnostic:
+    path, line, column, code, message, severity, end_line, end_column, encoded_fix = item
+    fix = None
+    if encoded_fix is not None:
+        safe, edits = encoded_fix
+        fix = Fix(tuple(Edit(int(s), int(e), str(t)) for s, e, t in edits), bool(safe))
+    return Diagnostic(
+        str(path),
+        int(line),
+        int(column),
+        str(code),
+        str(message),
+        Severity(severity),
+        None if end_line is None else int(end_line),
+        None if end_column is None else int(end_column),
+        fix,
+    )
+
+
+class ResultStore:
+    """One run's view of the result cache: look up a chunk of files, store new results."""
+
+    def __init__(self, location: Path, fingerprint: str) -> None:
+        self.location = location
+        self.namespace = NAMESPACE + fingerprint
+        self._cache: ResultCache | None = None
+        self._pending: list[tuple[str, Any]] = []
+
+    @classmethod
+    def for_config(cls, config: Config, schema_path: Path) -> ResultStore:
+        """The store of ``config``'s cache folder, under the fingerprint of this run."""
+        location = (config.cache_dir or default_cache_dir()) / CACHE_FILE_NAME
+        return cls(location, fingerprint(config, schema_path))
+
+    @property
+    def cache(self) -> ResultCache:
+        """The SQLite store, opened on first use (in the process that uses it: never forked)."""
+        if self._cache is None:
+            self._cache = ResultCache(self.location)
+        return self._cache
+
+    def lookup(self, paths: Iterable[str]) -> dict[str, Any]:
+        """The stored entries of these paths (damaged ones left out)."""
+        wanted = list(paths)
+        if not wanted:
+            return {}
+        names = {f"p{i}": path for i, path in enumerate(wanted)}
+        rows = self.cache.select(
+            "SELECT key, value FROM entries WHERE namespace = :namespace"
+            f" AND key IN ({','.join(':' + name for name in names)})"
+            " AND (expires_at IS NULL OR expires_at > :now)",
+            {"namespace": self.namespace, "now": self.cache.clock(), **names},
+        )
+        found: dict[str, Any] = {}
+        for key, value in rows:
+            try:
+                found[key] = json.loads(value)
+            except ValueError:
+                continue
+        return found
+
+    def add(self, entries: Iterable[tuple[str, Any]]) -> None:
+        """Remember new results; written in batches."""
+        self._pending.extend(entries)
+        if len(self._pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is pending in one transaction."""
+        if self._pending:
+            self.cache.put_many(self.namespace, self._pending, ttl=TTL_SECONDS)
+            self._pending = []
+
+    def warnings(self) -> list[str]:
+        """What the store had to say (a corrupt file rebuilt ...)."""
+        return list(self._cache.warnings) if self._cache is not None else []
+
+    def close(self) -> None:
+        """Write what is pending and close the store."""
+        self.flush()
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None

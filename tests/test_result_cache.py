@@ -1,0 +1,223 @@
+"""The result cache never changes a result; it only saves linting unchanged files again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seedlint import linter
+from seedlint.cli import main
+from seedlint.config import CACHE_FILE_NAME, Config
+from seedlint.result_cache import NAMESPACE
+from tests.conftest import CASES, FIXED_NOW, PROJECT, REAL_SEED
+
+FORMATS = ("text", "json")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project of seeds with defects of every kind, two sharing a webUrl (C010)."""
+    root = tmp_path / "project"
+    seeds = root / "seeds"
+    seeds.mkdir(parents=True)
+    for case in sorted(CASES.glob("*.txt")):
+        shutil.copyfile(case, seeds / case.name)
+    shutil.copyfile(REAL_SEED, seeds / "clean.txt")
+    shutil.copyfile(REAL_SEED, seeds / "clean_twin.txt")
+    (root / "seedlint.toml").write_text("jobs = 1\n")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _run(capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["check", "--cache-dir", "cache", *options])
+    return code, capsys.readouterr().out
+
+
+def _assert_cache_changes_nothing(capsys: pytest.CaptureFixture[str], *options: str) -> None:
+    """Cold (whatever is stored), warm and uncached runs print the same bytes, every format."""
+    for output in FORMATS:
+        uncached = _run(capsys, "--no-cache", "--output-format", output, *options)
+        first = _run(capsys, "--output-format", output, *options)
+        second = _run(capsys, "--output-format", output, *options)
+        assert first == uncached
+        assert second == uncached
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every file the per-file pass checks (rather than take from the cache)."""
+    parsed: list[str] = []
+    original = linter._finish
+
+    def counting(result: Any, shown: str, *args: Any) -> Any:
+        parsed.append(shown)
+        return original(result, shown, *args)
+
+    monkeypatch.setattr(linter, "_finish", counting)
+    return parsed
+
+
+def test_cold_warm_and_edited_runs_print_the_same_bytes_as_uncached_runs(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = project / "seeds"
+    _assert_cache_changes_nothing(capsys)
+    assert _run(capsys)[0] == 1
+
+    # Edit files: fix one, break another, delete one, add a third twin (C010).
+    fixed = seeds / "E003_quality_string.txt"
+    fixed.write_text(fixed.read_text(encoding="utf-8").replace('quality: "33"', "quality: 33"))
+    broken = seeds / "clean.txt"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("quality: 33", "quality: -3"))
+    (seeds / "E002_typo_tittle.txt").unlink()
+    shutil.copyfile(REAL_SEED, seeds / "clean_triplet.txt")
+    _assert_cache_changes_nothing(capsys)
+
+    # Change the configuration: ignores, per-file ignores, a limit.
+    (project / "seedlint.toml").write_text(
+        'jobs = 1\nignore = ["C003"]\nmax-file-size = 4000\n'
+        '[per-file-ignores]\n"seeds/D*" = ["D"]\n'
+    )
+    _assert_cache_changes_nothing(capsys)
+    _assert_cache_changes_nothing(capsys, "--select", "E,C010")
+
+    # Change the schema: a copy that also limits quality to 10.
+    schema = json.loads((PROJECT / "schemas" / "seed.schema.json").read_text(encoding="utf-8"))
+    schema["$defs"]["quality"]["maximum"] = 10
+    (project / "mine.schema.json").write_text(json.dumps(schema))
+    (project / "seedlint.toml").write_text('jobs = 1\nschema = "mine.schema.json"\n')
+    _assert_cache_changes_nothing(capsys)
+    schema["$defs"]["quality"]["maximum"] = 100
+    (project / "mine.schema.json").write_text(json.dumps(schema))
+    _assert_cache_changes_nothing(capsys)
+
+
+def test_parallel_runs_print_the_same_bytes_too(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for index in range(70):  # above the threshold for a worker pool
+        text = REAL_SEED.read_text(encoding="utf-8")
+        (project / "seeds" / f"copy{index:02d}.txt").write_text(
+            text.replace("/202010/", f"/202010/{index}-")
+        )
+    _assert_cache_changes_nothing(capsys, "-j", "2")
+
+
+def test_unchanged_files_are_not_linted_again(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _parses(monkeypatch)
+    _run(capsys)
+    total = len(parsed)
+    assert total > 40
+    parsed.clear()
+    _run(capsys)
+    assert parsed == []
+    seed = project / "seeds" / "clean.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("heat: -1", "heat: 5"))
+    _run(capsys)
+    assert parsed == ["seeds/clean.txt"]
+    parsed.clear()
+    _run(capsys, "--no-cache")
+    assert len(parsed) == total
+
+
+def test_no_cache_neither_reads_nor_writes(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(capsys, "--no-cache")
+    database = project / "cache" / CACHE_FILE_NAME
+    if database.exists():
+        with sqlite3.connect(database) as connection:
+            rows = connection.execute(
+                "SELECT COUNT(*) FROM entries WHERE namespace LIKE ?", (NAMESPACE + "%",)
+            ).fetchone()
+        assert rows == (0,)
+    _run(capsys)
+    parsed = _parses(monkeypatch)
+    _run(capsys, "--no-cache")
+    assert len(parsed) > 40
+
+
+def test_damaged_entries_are_dropped_and_relinted(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _run(capsys, "--no-cache")
+    _run(capsys)
+    database = project / "cache" / CACHE_FILE_NAME
+    with sqlite3.connect(database) as connection:
+        keys = [
+            key
+            for (key,) in connection.execute(
+                "SELECT key FROM entries WHERE namespace LIKE ? ORDER BY key", (NAMESPACE + "%",)
+            )
+        ]
+        damage = ["not json", "[]", '{"digest": 1}', json.dumps({"digest": "x", "findings": 3})]
+        for key, value in zip(keys, damage, strict=False):
+            connection.execute(
+                "UPDATE entries SET value = ? WHERE namespace LIKE ? AND key = ?",
+                (value, NAMESPACE + "%", key),
+            )
+    parsed = _parses(monkeypatch)
+    assert _run(capsys) == expected
+    damaged = keys[: len(damage)]
+    assert sorted(parsed) == sorted(Path(key).relative_to(project).as_posix() for key in damaged)
+    parsed.clear()
+    assert _run(capsys) == expected
+    assert parsed == []
+
+
+def test_a_future_date_is_judged_again_as_time_passes(tmp_path: Path) -> None:
+    seed = tmp_path / "seeds" / "future.txt"
+    seed.parent.mkdir()
+    text = REAL_SEED.read_text(encoding="utf-8")
+    soon = FIXED_NOW + timedelta(days=10)
+    seed.write_text(text.replace("2020-10-19T00:00:00Z", soon.strftime("%Y-%m-%dT%H:%M:%SZ"), 1))
+    config = Config(root=tmp_path, jobs=1, cache_dir=tmp_path / "cache")
+    uncached = Config(root=tmp_path, jobs=1, cache_dir=tmp_path / "cache", cache=False)
+    moments = [FIXED_NOW, FIXED_NOW + timedelta(days=30), FIXED_NOW, FIXED_NOW]
+    for now in moments:
+        with_cache = linter.lint_paths([seed], config, now=now).diagnostics
+        without = linter.lint_paths([seed], uncached, now=now).diagnostics
+        assert with_cache == without
+        assert [(d.message) for d in with_cache] == [d.message for d in without]
+    assert "D003" in {d.code for d in linter.lint_paths([seed], config, now=FIXED_NOW).diagnostics}
+
+
+def test_concurrent_runs_share_the_cache_safely(project: Path) -> None:
+    command = [sys.executable, "-m", "seedlint", "check", "--cache-dir", "cache", "-j", "1"]
+    expected = subprocess.run(
+        [*command, "--no-cache"], cwd=project, capture_output=True, text=True, check=False
+    ).stdout
+    runs = [
+        subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, text=True) for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert outputs == [expected] * 3
+    again = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert again.stdout == expected
+
+
+def test_judged_now_is_recorded_for_every_entry(project: Path) -> None:
+    config = Config(root=project, jobs=1, cache_dir=project / "cache")
+    linter.lint_paths([project / "seeds"], config, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    with sqlite3.connect(project / "cache" / CACHE_FILE_NAME) as connection:
+        values = [
+            json.loads(value)
+            for (value,) in connection.execute(
+                "SELECT value FROM entries WHERE namespace LIKE ?", (NAMESPACE + "%",)
+            )
+        ]
+    assert values
+    assert {entry["now"] for entry in values} == {
+        datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp()
+    }
