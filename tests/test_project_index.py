@@ -197,7 +197,8 @@ def test_deleted_seeds_are_forgotten(tmp_path: Path) -> None:
 def test_project_index_off_compares_the_linted_files_only(tmp_path: Path) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
     first, second = _project(root)
-    config = Config(root=root, cache_dir=cache, project_index=False)
+    # The result cache has its own switch (--no-cache); with both off nothing is written.
+    config = Config(root=root, cache_dir=cache, project_index=False, cache=False)
     assert lint_paths([first], config, now=FIXED_NOW).diagnostics == []
     assert len(lint_paths([first, second], config, now=FIXED_NOW).diagnostics) == 2
     assert not cache.exists()
