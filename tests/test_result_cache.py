@@ -162,6 +162,15 @@ def test_damaged_entries_are_dropped_and_relinted(
             )
         ]
         damage = ["not json", "[]", '{"digest": 1}', json.dumps({"digest": "x", "findings": 3})]
+        # A well-formed entry whose content changed on disk (its own check no longer fits).
+        (value,) = connection.execute(
+            "SELECT value FROM entries WHERE namespace LIKE ? AND key = ?",
+            (NAMESPACE + "%", keys[len(damage)]),
+        ).fetchone()
+        altered = json.loads(value)
+        assert altered["findings"], "the first files have findings"
+        altered["findings"][0][4] = "a message the linter never wrote"
+        damage.append(json.dumps(altered))
         for key, value in zip(keys, damage, strict=False):
             connection.execute(
                 "UPDATE entries SET value = ? WHERE namespace LIKE ? AND key = ?",

@@ -19,8 +19,8 @@ clock. As time only moves forward, a file without such a finding cannot gain
 one later; an entry holding one (or judged at a later instant than the run's
 own "now") is a miss, so the file is linted again.
 
-The cache never changes a result; at worst it costs a re-lint. A damaged or
-unreadable entry is a miss, and the store's own failures turn into misses and
+The cache never changes a result; at worst it costs a re-lint. Every entry
+carries a digest of its own content: a damaged or unreadable entry is a miss, and the store's own failures turn into misses and
 skipped writes (see :mod:`seedlint.cache`).
 """
 
@@ -152,7 +152,7 @@ def encode(
 ) -> dict[str, Any]:
     """An entry: the bytes' digest, the display path and instant they were judged under,
     the findings and the webUrl fact."""
-    return {
+    entry = {
         "digest": raw_digest,
         "shown": shown,
         "now": now.timestamp(),
@@ -165,6 +165,14 @@ def encode(
             web_url.key,
         ],
     }
+    entry["check"] = _integrity(entry)
+    return entry
+
+
+def _integrity(entry: dict[str, Any]) -> str:
+    """A digest of an entry's content: a value damaged on disk is told from a real one."""
+    content = {key: value for key, value in entry.items() if key != "check"}
+    return digest(json.dumps(content, sort_keys=True, separators=(",", ":")).encode())
 
 
 def _encode_finding(finding: Diagnostic) -> list[Any]:
@@ -191,6 +199,8 @@ def decode(entry: Any, raw_digest: str, shown: str, now: datetime) -> CachedResu
     """The result stored in ``entry``, if it holds for these bytes at ``now``; else None."""
     try:
         if entry["digest"] != raw_digest or entry["shown"] != shown:
+            return None
+        if entry["check"] != _integrity(entry):
             return None
         if float(entry["now"]) > now.timestamp():
             return None
@@ -242,7 +252,7 @@ class ResultStore:
     def cache(self) -> ResultCache:
         """The SQLite store, opened on first use (in the process that uses it: never forked)."""
         if self._cache is None:
-            self._cache = ResultCache(self.location)
+            self._cache = ResultCache(self.location, verify=False)  # entries check themselves
         return self._cache
 
     def lookup(self, paths: Iterable[str]) -> dict[str, Any]:
