@@ -244,7 +244,8 @@ def lint_chunk(
     entries: list[tuple[str, Any]] = []
     for file in files:
         shown = display_path(file, config.root)
-        stamp = FileStamp.of(file)  # before reading: a later change shows as a new stamp
+        # The stamp before reading (see lint_file); none outside the project root.
+        stamp = FileStamp.of(file) if inside_root(file, config.root) else None
         raw = _read_raw(file, config.max_file_size)
         if raw is None:  # unreadable or too large: reported, never cached
             result = read_seed_file(file, shown, config.max_file_size)
@@ -258,7 +259,6 @@ def lint_chunk(
             continue
         report = _finish(parse_seed(raw, shown), shown, context, stamp)
         reports.append(report)
-        assert report.web_url is not None
         entries.append(
             (
                 str(file),

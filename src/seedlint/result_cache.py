@@ -39,7 +39,7 @@ from typing import Any
 from seedlint.cache import ResultCache
 from seedlint.config import CACHE_FILE_NAME, Config, default_cache_dir
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
-from seedlint.project_index import WebUrlFact
+from seedlint.rules.consistency import WebUrlEntry
 from seedlint.version import __version__
 
 FORMAT = 1
@@ -144,11 +144,15 @@ class CachedResult:
     """What the per-file pass needs back from a hit."""
 
     diagnostics: list[Diagnostic]
-    web_url: WebUrlFact
+    web_url: WebUrlEntry | None
 
 
 def encode(
-    raw_digest: str, shown: str, now: datetime, diagnostics: list[Diagnostic], web_url: WebUrlFact
+    raw_digest: str,
+    shown: str,
+    now: datetime,
+    diagnostics: list[Diagnostic],
+    web_url: WebUrlEntry | None,
 ) -> dict[str, Any]:
     """An entry: the bytes' digest, the display path and instant they were judged under,
     the findings and the webUrl fact."""
@@ -157,13 +161,9 @@ def encode(
         "shown": shown,
         "now": now.timestamp(),
         "findings": [_encode_finding(d) for d in diagnostics],
-        "web_url": [
-            web_url.url,
-            web_url.line,
-            web_url.column,
-            web_url.silenced,
-            web_url.key,
-        ],
+        "web_url": None
+        if web_url is None
+        else [web_url.key, web_url.url, web_url.line, web_url.column, web_url.silenced],
     }
     entry["check"] = _integrity(entry)
     return entry
@@ -205,8 +205,10 @@ def decode(entry: Any, raw_digest: str, shown: str, now: datetime) -> CachedResu
         if float(entry["now"]) > now.timestamp():
             return None
         diagnostics = [_decode_finding(item) for item in entry["findings"]]
-        url, line, column, silenced, key = entry["web_url"]
-        fact = WebUrlFact(url, int(line), int(column), bool(silenced), key)
+        fact = None
+        if entry["web_url"] is not None:
+            key, url, line, column, silenced = entry["web_url"]
+            fact = WebUrlEntry(shown, str(key), str(url), int(line), int(column), bool(silenced))
     except (KeyError, TypeError, ValueError, IndexError):
         return None  # damaged: linted again, and overwritten
     if any(d.code in TIME_DEPENDENT or d.path != shown for d in diagnostics):
