@@ -225,3 +225,16 @@ def test_custom_schema_uri_format_is_ascii_only(tmp_path: Path) -> None:
     )
     text = text.replace("---\n", '---\nhomepage: "https://b\u00fccher.ch/"\nembargo: "x"\n', 1)
     assert sorted(_codes(text, config)) == ["D001", "U003", "U003"]
+
+
+def test_emoji_amp_page_gets_u007_and_its_cache_url_checked() -> None:
+    text = (CASES / "U011_wrong_cdn.txt").read_text(encoding="utf-8")
+    amp_line = next(line for line in text.splitlines() if "ampWebUrl:" in line)
+    cdn_line = next(line for line in text.splitlines() if "cdnAmpWebUrl:" in line)
+    emoji = "https://\u26a1\U0001f60a.com/a"
+    expected = amp.cache_url(emoji)
+    assert expected == "https://xn---com-p33b41770a.cdn.ampproject.org/c/s/\u26a1\U0001f60a.com/a"
+    text = text.replace(amp_line, f'    ampWebUrl: "{emoji}"')
+    assert sorted(_codes(text)) == ["U007", "U011"]
+    text = text.replace(cdn_line, f'    cdnAmpWebUrl: "{expected}"')
+    assert sorted(_codes(text)) == ["U007"]
