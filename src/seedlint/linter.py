@@ -193,7 +193,7 @@ def _lint_files(
         if store is not None:
             store.close()
             if notices is not None:
-                notices.extend(store.warnings())
+                notices.extend(store.warnings)
 
 
 Chunk = tuple[list[Path], dict[str, Any] | None]

@@ -243,6 +243,8 @@ class ResultStore:
         self.namespace = NAMESPACE + fingerprint
         self._cache: ResultCache | None = None
         self._pending: list[tuple[str, Any]] = []
+        self.warnings: list[str] = []
+        """What the store had to say (a corrupt file set aside ...), once closed."""
 
     @classmethod
     def for_config(cls, config: Config, schema_path: Path) -> ResultStore:
@@ -289,13 +291,10 @@ class ResultStore:
             self.cache.put_many(self.namespace, self._pending, ttl=TTL_SECONDS)
             self._pending = []
 
-    def warnings(self) -> list[str]:
-        """What the store had to say (a corrupt file rebuilt ...)."""
-        return list(self._cache.warnings) if self._cache is not None else []
-
     def close(self) -> None:
-        """Write what is pending and close the store."""
+        """Write what is pending and close the store; its warnings stay in ``warnings``."""
         self.flush()
         if self._cache is not None:
+            self.warnings.extend(self._cache.warnings)
             self._cache.close()
             self._cache = None
