@@ -96,3 +96,41 @@ def test_edits_and_offsets_round_trip() -> None:
     assert edit.range == types.Range(types.Position(0, 4), types.Position(0, 7))
     assert index.offset_at(types.Position(1, 1)) == text.index("b") + 1
     assert index.offset_at(types.Position(0, 6)) == text.index("x")
+
+
+def test_c010_reads_the_project_once_not_per_keystroke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedlint.server import projects as projects_module
+    from seedlint.server.linting import lint_buffer
+    from tests.server.conftest import BROKEN_SEED
+
+    root = tmp_path / "project"
+    (root / "seeds").mkdir(parents=True)
+    (root / "seedlint.toml").write_text('cache-dir = ".cache"\n', encoding="utf-8")
+    (root / "seeds" / "other.txt").write_text(BROKEN_SEED, encoding="utf-8")
+    scans: list[Path] = []
+    real = projects_module.project_web_urls
+
+    def counting(config):  # type: ignore[no-untyped-def]
+        scans.append(config.root)
+        return real(config)
+
+    monkeypatch.setattr(projects_module, "project_web_urls", counting)
+    projects = Projects()
+    mine = root / "seeds" / "mine.txt"
+    config = projects.seed_config(mine).config
+    assert config is not None
+    for keystroke in range(20):
+        text = BROKEN_SEED.replace("heat: -1", f"heat: {keystroke}")
+        codes = {d.code for d in lint_buffer(text, mine, config, projects).diagnostics}
+        assert "C010" in codes  # other.txt has the same webUrl
+    assert len(scans) == 1
+    # A change on disk is seen after the editor reports it (a save or a watched file).
+    (root / "seeds" / "other.txt").unlink()
+    assert "C010" in {d.code for d in lint_buffer(BROKEN_SEED, mine, config, projects).diagnostics}
+    projects.forget(configs=False)
+    assert "C010" not in {
+        d.code for d in lint_buffer(BROKEN_SEED, mine, config, projects).diagnostics
+    }
+    assert len(scans) == 2
