@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import resource
-import time
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -19,21 +21,75 @@ def _codes(text: str | bytes) -> list[tuple[int, int, str]]:
     return [(d.line, d.column, d.code) for d in lint_text(text)]
 
 
-def test_billion_laughs_is_instant_and_reports_the_aliases() -> None:
+_MEASURE = """
+import json, resource, sys, time
+from pathlib import Path
+from seedlint import lint_text
+
+def peak_kib():
+    # VmHWM is this program's own high-water mark; Linux's ru_maxrss also keeps the
+    # peak of the process that forked it (pytest), carried across exec.
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes there
+
+text = sys.stdin.read()
+start = time.perf_counter()
+findings = lint_text(text)
+elapsed = time.perf_counter() - start
+ballast = b"x" * (int(sys.argv[1]) * 1024 * 1024)  # the control: memory really written
+print(json.dumps({"peak_kib": peak_kib(), "elapsed": elapsed,
+                  "findings": [[d.line, d.column, d.code] for d in findings]}))
+"""
+_PLAIN = "---\ntitle: EU restricts facial recognition exports\ntopics: [AI]\n---\n"
+
+
+def _lint_in_fresh_process(text: str, ballast_mib: int = 0) -> dict[str, Any]:
+    """Lint ``text`` in a new interpreter; its peak memory, time and findings.
+
+    A peak taken inside the test process hides any growth below what earlier
+    tests reached. Each measurement is a fresh process that does nothing else,
+    compared with one that lints a plain seed.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(ballast_mib)],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    measured: dict[str, Any] = json.loads(result.stdout)
+    return measured
+
+
+def _billion_laughs() -> str:
     levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for level in range(1, 10):
         aliases = ", ".join([f"*a{level - 1}"] * 9)
         levels.append(f"a{level}: &a{level} [{aliases}]")
-    bomb = "---\n" + "\n".join(levels) + "\n---\n"  # 9**10 strings if expanded
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
-    findings = lint_text(bomb)
-    elapsed = time.perf_counter() - start
-    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    assert elapsed < 1.0
-    assert grown_kib < 50_000
-    assert (2, 5, "S008") in [(d.line, d.column, d.code) for d in findings]
-    assert all(d.code in {"S008", "E001", "E002"} for d in findings)
+    return "---\n" + "\n".join(levels) + "\n---\n"  # 9**10 strings if expanded
+
+
+def test_billion_laughs_is_instant_and_reports_the_aliases() -> None:
+    plain = _lint_in_fresh_process(_PLAIN)
+    bomb = _lint_in_fresh_process(_billion_laughs())
+    assert bomb["elapsed"] < 1.0
+    assert bomb["peak_kib"] - plain["peak_kib"] < 50_000, (plain["peak_kib"], bomb["peak_kib"])
+    findings = [tuple(f) for f in bomb["findings"]]
+    assert (2, 5, "S008") in findings
+    assert all(code in {"S008", "E001", "E002"} for _, _, code in findings)
+
+
+def test_the_memory_measurement_sees_growth() -> None:
+    """The control: 100 MiB really used by a lint run shows up, so the bound above can fail."""
+    plain = _lint_in_fresh_process(_PLAIN)
+    heavy = _lint_in_fresh_process(_PLAIN, ballast_mib=100)
+    assert heavy["peak_kib"] - plain["peak_kib"] > 50_000, (plain, heavy)
 
 
 @pytest.mark.parametrize("depth", [40, 5_000, 200_000])

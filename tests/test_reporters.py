@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,18 @@ def test_golden(fmt: str) -> None:
 @pytest.mark.parametrize("fmt", OUTPUT_FORMATS)
 def test_output_is_deterministic_and_independent_of_input_order(fmt: str) -> None:
     findings = sorted_findings()
-    first = render(fmt, findings, context())
-    # The linter sorts; reporters must not add anything that varies between runs.
-    assert render(fmt, findings, context()) == first
+    # Two findings at one place under one code, told apart only by their message.
+    twins = [
+        Diagnostic("seeds/z.txt", 1, 1, "E001", 'front matter: missing required key "b"'),
+        Diagnostic("seeds/z.txt", 1, 1, "E001", 'front matter: missing required key "a"'),
+    ]
+    first = render(fmt, [*findings, *twins], context())
     assert first.endswith("\n")
+    for seed in range(5):
+        shuffled = [*findings, *twins]
+        random.Random(seed).shuffle(shuffled)
+        assert render(fmt, shuffled, context()) == first, f"shuffle {seed}"
+    assert render(fmt, [*reversed(findings), *twins], context()) == first
 
 
 # --- json ---------------------------------------------------------------------------------

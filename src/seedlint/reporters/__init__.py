@@ -12,6 +12,7 @@ from seedlint.reporters.base import (
     ReportContext,
     Reporter,
     fails_run,
+    in_order,
     severity_counts,
     use_color,
 )
@@ -22,13 +23,13 @@ from seedlint.reporters.sarif import report_sarif
 from seedlint.reporters.text import report_statistics, report_text
 
 REPORTERS: dict[str, Reporter] = {
-    "text": report_text,
-    "json": report_json,
-    "sarif": report_sarif,
-    "github": report_github,
-    "junit": report_junit,
+    "text": in_order(report_text),
+    "json": in_order(report_json),
+    "sarif": in_order(report_sarif),
+    "github": in_order(report_github),
+    "junit": in_order(report_junit),
 }
-"""Every output format by its ``--output-format`` name."""
+"""Every output format by its ``--output-format`` name; each sorts the findings it is given."""
 
 __all__ = [
     "REPORTERS",

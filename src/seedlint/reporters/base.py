@@ -48,6 +48,33 @@ class Reporter(Protocol):
     ) -> None: ...
 
 
+def in_order(reporter: Reporter) -> Reporter:
+    """``reporter``, given the findings in one fixed order whatever order they come in.
+
+    The order is the sort order of findings (path, line, column, code), ties broken
+    by message, severity and end, so the output never depends on how a caller
+    (a worker pool, an editor) happened to collect them.
+    """
+
+    def ordered(diagnostics: Sequence[Diagnostic], context: ReportContext, stream: TextIO) -> None:
+        reporter(sorted(diagnostics, key=_report_key), context, stream)
+
+    return ordered
+
+
+def _report_key(d: Diagnostic) -> tuple[str, int, int, str, str, str, int, int]:
+    return (
+        d.path,
+        d.line,
+        d.column,
+        d.code,
+        d.message,
+        d.severity.value,
+        d.end_line or 0,
+        d.end_column or 0,
+    )
+
+
 def use_color(stream: TextIO, choice: str = "auto") -> bool:
     """Colour only on a terminal, never with NO_COLOR set; ``always``/``never`` override."""
     if choice == "always":
