@@ -18,7 +18,7 @@ from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_fi
 from seedlint.project_index import FileStamp
 from seedlint.registry import RuleSelection
 from seedlint.result_cache import ResultStore
-from seedlint.rules import consistency, dates, urls
+from seedlint.rules import consistency, dates, structure, urls
 from seedlint.rules import schema as schema_rules
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.context import CheckContext
@@ -49,6 +49,7 @@ def document_checks() -> tuple[DocumentCheck, ...]:
         urls.check_url_formats,
         urls.check_urls,
         consistency.check_values,
+        structure.check_ambiguous_scalars,
     )
 
 

@@ -7,6 +7,8 @@ not reach the schema and value rules.
 
 from __future__ import annotations
 
+import re
+
 from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Severity
 
@@ -198,6 +200,11 @@ CUSTOM_TAG = Rule(
     ---
     """,
 )
+RAW_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
+"""What S010 reports when written raw in a file: C0/C1 controls except tab, LF, CR and NEL.
+
+The one definition: the reader reports these (S010) and the text rules skip them (C004).
+"""
 CONTROL_CHARACTER = Rule(
     "S010",
     "control-character",

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from seedlint.catalogue import structure
 from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.document import JsonPath
@@ -349,8 +350,6 @@ _CONTINUATION = (
 )
 _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
 _CONTROL_OR_BIDI = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
-"""What S010 reports when it is written raw in the file (see seedlint.document)."""
 
 
 def check_values(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
@@ -427,7 +426,7 @@ def _check_text(
         index, char = match.start(), match.group()
         if multiline and char == "\n":
             continue
-        if _RAW_CONTROL.fullmatch(char) and char in raw:
+        if structure.RAW_CONTROL_CHARACTERS.fullmatch(char) and char in raw:
             continue  # written raw in the file: S010 already reports it
         line, column = position_in_value(document, path, index)
         message = f"{where} contains the control character U+{ord(char):04X}"

@@ -431,7 +431,9 @@ def _diagnose(
             yield finding
         return
     rule = _RULE_BY_KEYWORD.get(keyword, SCHEMA_VIOLATION)
-    message = _message(keyword, error, schema, where, document.yaml_notes.get(path))
+    message = _message(
+        keyword, error, schema, where, document.yaml_note(path, error.validator_value)
+    )
     end = (span.end_line, span.end_column)
     yield rule.at(document.path, span.line, span.column, message, end=end)
 

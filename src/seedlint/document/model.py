@@ -1,0 +1,75 @@
+"""What reading a seed produces: the document, its positions, and the findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from seedlint.diagnostics import Diagnostic
+from seedlint.document.yaml11 import Ambiguity
+
+JsonPath = tuple["str | int", ...]
+MAX_DEPTH = 32
+"""Deepest nesting accepted; real seeds nest four levels."""
+MAX_FINDINGS_PER_KIND = 20
+"""Cap on repeated structural findings in one file, so hostile input stays cheap."""
+
+
+class Span(NamedTuple):
+    """Where a key or value stands: 1-based line/column and 0-based text offsets."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+
+
+@dataclass
+class SeedDocument:
+    """A parsed seed: plain data plus the position of every key and value.
+
+    ``data`` holds only str, int, float, bool, None, dict and list; dates stay
+    the text the author wrote. ``values``/``keys`` map a JSON path such as
+    ``("related", 2, "webUrl")`` to the span of the value or of its key.
+    """
+
+    path: str
+    text: str
+    data: Any
+    values: dict[JsonPath, Span] = field(default_factory=dict)
+    keys: dict[JsonPath, Span] = field(default_factory=dict)
+    styles: dict[JsonPath, str] = field(default_factory=dict)
+    """Scalar style per value path: '' plain, '"', "'", '|' or '>'."""
+    ambiguities: dict[JsonPath, Ambiguity] = field(default_factory=dict)
+    """Plain scalars YAML 1.1 and YAML 1.2 read differently (S013, and to explain type errors)."""
+    ignored: set[JsonPath] = field(default_factory=set)
+    """Values replaced by None (aliases, tagged values): already reported, not re-checked."""
+    has_bom: bool = False
+
+    def position(self, path: JsonPath) -> Span:
+        """The span of the value at ``path``, or of its nearest recorded ancestor."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path) or Span(1, 1, 1, 1, 0, 0)
+
+    def yaml_note(self, path: JsonPath, expected: object) -> str | None:
+        """Why the value at ``path`` has a surprising type, given the JSON type(s) expected there."""
+        ambiguity = self.ambiguities.get(path)
+        if ambiguity is None:
+            return None
+        wanted = expected if isinstance(expected, list) else [expected]
+        return ambiguity.note([str(t) for t in wanted])
+
+    def key_position(self, path: JsonPath) -> Span:
+        """The span of the key that holds ``path``; its value's span when there is no key."""
+        return self.keys.get(path) or self.position(path)
+
+
+@dataclass
+class ReadResult:
+    """A document (None when the file could not be parsed) and the findings from reading it."""
+
+    document: SeedDocument | None
+    diagnostics: list[Diagnostic]
