@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 class SchemaErrors(Protocol):
     """What the schema rules need of a validator (``rules.schema.SchemaValidator``)."""
 
+    schema: Any
+    """The schema as loaded: S013 reads the type it wants at a path."""
+
     def iter_errors(self, data: Any) -> Iterator[Any]:
         """Every ``jsonschema`` error of ``data``."""
         ...
