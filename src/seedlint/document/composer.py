@@ -189,7 +189,22 @@ class Composer:
                 path: JsonPath = ()
             elif parent.is_mapping:
                 if parent.key is _MISSING:
-                    self._take_key(event, parent)
+                    if kind is ScalarEvent and not event.anchor:
+                        start, end = event.start_mark, event.end_mark
+                        parent.key = event.value
+                        parent.key_span = _new_span(
+                            Span,
+                            (
+                                start.line + first_line,
+                                start.column + 1,
+                                end.line + first_line,
+                                end.column + 1,
+                                start.index + offset,
+                                end.index + offset,
+                            ),
+                        )
+                    else:
+                        self._take_key(event, parent)
                     continue
                 path = (*parent.path, parent.key)
             else:

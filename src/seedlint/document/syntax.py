@@ -18,7 +18,7 @@ from seedlint.document.composer import Composer
 from seedlint.document.model import JsonPath
 
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
-_GLUED_HASH = re.compile(r"(?<=[^ \t\r\n\x85\u2028\u2029])#")
+_GLUED_HASH = re.compile(r"[^ \t\r\n\x85\u2028\u2029]#")
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _BLOCK_HEADER = re.compile(r"(?:[!&][^ \t\r\n]*[ \t]+)*[|>]([0-9+-]*)")
 
@@ -123,6 +123,8 @@ class _Checks:
 
     def _tab_indentation(self) -> None:
         """A tab before a key, a ``-`` or a ``?``: YAML indents with spaces only."""
+        if "\t" not in self.text:
+            return
         candidates = list(_TAB_INDENT.finditer(self.text))
         if not candidates:
             return
@@ -169,7 +171,9 @@ class _Checks:
 
     def _glued_comments(self) -> None:
         """``"value"#note``, ``]#note``: a comment must be separated by a space."""
-        candidates = [match.start() for match in _GLUED_HASH.finditer(self.text)]
+        if "#" not in self.text:
+            return
+        candidates = [match.start() + 1 for match in _GLUED_HASH.finditer(self.text)]
         if not candidates:
             return
         spans = self._scalar_spans()

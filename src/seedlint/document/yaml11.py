@@ -102,12 +102,22 @@ def _yaml12_number(text: str) -> str:
 
 def resolve_plain(value: str) -> str:
     """The YAML 1.1 tag name (``bool``, ``int``, ``str`` ...) PyYAML gives a plain scalar."""
-    resolvers = _RESOLVERS.get(value[0] if value else "")
-    if resolvers:
-        for tag, pattern in resolvers:
+    name = _RESOLVED.get(value)
+    if name is None:
+        name = "str"
+        for tag, pattern in _RESOLVERS.get(value[:1], ()):
             if pattern.match(value):
-                return tag[len(CORE_TAG) :]
-    return "str"
+                name = tag[len(CORE_TAG) :]
+                break
+        if len(_RESOLVED) >= _RESOLVED_LIMIT:
+            _RESOLVED.clear()
+        _RESOLVED[value] = name
+    return name
+
+
+_RESOLVED: dict[str, str] = {}
+"""Recent answers of :func:`resolve_plain`: seeds repeat the same words and numbers."""
+_RESOLVED_LIMIT = 4096
 
 
 def construct(name: str, value: str, *, explicit: bool) -> tuple[Any, Ambiguity | None]:
@@ -120,13 +130,13 @@ def construct(name: str, value: str, *, explicit: bool) -> tuple[Any, Ambiguity 
             return meaning, None
         return meaning, Ambiguity(value, "boolean", meaning)
     if name == "int":
+        if _CANONICAL_INT.fullmatch(value):
+            return int(value), None
         try:
             number = read_int(value)
         except ValueError:
             return value, None
-        if explicit or _CANONICAL_INT.fullmatch(value):
-            return number, None
-        return number, Ambiguity(value, "integer", number)
+        return number, None if explicit else Ambiguity(value, "integer", number)
     if name == "float":
         try:
             real = read_float(value)
