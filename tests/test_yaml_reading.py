@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from seedlint import lint_text
@@ -70,3 +72,24 @@ def test_tabs_inside_scalars_are_text(loader: str) -> None:
 def test_a_tab_before_a_key_is_tab_indentation() -> None:
     findings = _lint("  domain: biometricupdate.com", "\tdomain: biometricupdate.com")
     assert [f[2] for f in findings] == ["S011"]
+
+
+SEED_FILES = sorted(
+    path
+    for folder in (CASES, CASES / "valid", CASES.parent.parent / "seeds")
+    for path in folder.iterdir()
+    if path.suffix in (".txt", ".md")
+)
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_both_loaders_read_every_case_file_and_seed_alike(path: Path) -> None:
+    raw = path.read_bytes()
+    fast = parse_seed(raw, path.name, loader=LOADERS["libyaml"])
+    python = parse_seed(raw, path.name, loader=LOADERS["python"])
+    assert python.diagnostics == fast.diagnostics
+    assert (python.document is None) == (fast.document is None)
+    if fast.document is not None and python.document is not None:
+        assert repr(python.document.data) == repr(fast.document.data)
+        assert python.document.values == fast.document.values
+        assert python.document.keys == fast.document.keys

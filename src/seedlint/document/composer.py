@@ -107,8 +107,10 @@ class Composer:
 
     def compose(self) -> bool:
         """Walk the events; False when the document could not be composed."""
-        loader = self.loader(self.yaml_text)
+        loader = None
         try:
+            # The pure-Python reader checks every character as it is built.
+            loader = self.loader(self.yaml_text)
             self._walk(loader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
@@ -137,7 +139,8 @@ class Composer:
         except _Abort:
             return False
         finally:
-            loader.dispose()
+            if loader is not None:
+                loader.dispose()
         return True
 
     def _walk(self, loader: Any) -> None:
