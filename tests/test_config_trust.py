@@ -224,3 +224,22 @@ def test_isolated_reads_no_configuration_file(
     config = load_config(None, [seeds], isolated=True)
     assert config.root == tmp_path.resolve() and not config.allow_private
     assert main(["a.txt", "--isolated", "--config", "../seedlint.toml"]) == ExitCode.USAGE
+
+
+def test_no_configuration_file_means_no_toml_parser_imported(tmp_path: Path) -> None:
+    """Start-up stays cheap: tomllib (and difflib) load only when a file is read or wrong."""
+    import sys
+
+    _git_init(tmp_path)
+    (tmp_path / "s.txt").write_text("---\ntitle: x\n---\n")
+    script = (
+        "import sys; from seedlint.cli import main; main([sys.argv[1], '-q']); "
+        "print(sorted(m for m in ('tomllib', 'tomli', 'difflib') if m in sys.modules))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "s.txt")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr

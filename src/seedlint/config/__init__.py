@@ -16,7 +16,6 @@ silently turns a check off.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -297,6 +296,8 @@ def _unknown_option(key: str, where: tuple[str, ...]) -> str:
             "unknown option 'tool': this file holds the options at the top level; "
             "write them without the [tool.seedlint] header (or put only [tool.seedlint] here)"
         )
+    import difflib  # only for the error message
+
     close = difflib.get_close_matches(key, list(OPTION_BY_KEY), n=1, cutoff=0.6)
     hint = (
         f'; did you mean "{close[0]}"?'
