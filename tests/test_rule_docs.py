@@ -21,6 +21,8 @@ NOT_LINTABLE_AS_TEXT = {
     "S010": "a raw control character is invisible in the documentation",
     "E007": "only custom schemas use the keywords it reports",
     "C010": "the duplicate is in a second file",
+    "S015": "a symbolic link is a property of the file, not of its text",
+    "S016": "a file changed while seedlint ran is a matter of timing, not of its text",
 }
 """Offline rules whose example is shown but cannot be linted from the text alone."""
 

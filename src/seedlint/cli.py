@@ -15,7 +15,7 @@ from seedlint.discovery import DiscoveryError
 from seedlint.progress import progress_for
 from seedlint.registry import all_rules, find_rule, unknown_selectors
 from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
-from seedlint.reporters.output import OutputPathError, check_output_path, write_atomically
+from seedlint.reporters.output import OutputPathError, check_output_path, write_report
 from seedlint.version import __version__
 
 if TYPE_CHECKING:
@@ -286,8 +286,9 @@ def _check(args: argparse.Namespace) -> int:
     config = _configure(args, args.paths)
     if args.output_file is not None:
         check_output_path(args.output_file)
+    not_written: list[Diagnostic] = []
     if args.fix or args.diff:
-        changed = _fix(args, config)
+        changed, not_written = _fix(args, config)
         if args.diff:
             return ExitCode.FINDINGS if changed else ExitCode.OK
     progress = None if args.quiet else progress_for(sys.stderr)
@@ -299,7 +300,13 @@ def _check(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.close()
     if args.fix and any(d.fix is not None for d in result.diagnostics):
-        result.diagnostics = _fix_online(result.diagnostics, args, config)
+        result.diagnostics, late = _fix_online(result, args, config)
+        not_written.extend(late)
+    if not_written:
+        from seedlint.linter import is_enabled
+
+        kept = [d for d in not_written if is_enabled(config, d.path, d.code)]
+        result.diagnostics = sorted({*result.diagnostics, *kept})
     nothing_found = result.files_checked == 0
     if nothing_found:
         result.notices.append(_no_seeds_warning(args.paths, config))
@@ -423,7 +430,7 @@ def _report(
     if to_file:
         buffer = io.StringIO()
         reporter(result.diagnostics, context, buffer)
-        write_atomically(args.output_file, buffer.getvalue())
+        write_report(args.output_file, buffer.getvalue())
     else:
         reporter(result.diagnostics, context, out)
     if args.statistics:
@@ -434,22 +441,32 @@ def _report(
 
 
 def _fix_online(
-    diagnostics: list[Diagnostic], args: argparse.Namespace, config: Config
-) -> list[Diagnostic]:
-    """Apply the fixes only the probe could find (image sizes); return what is left."""
-    from seedlint.fix import fix_reported
+    result: LintResult, args: argparse.Namespace, config: Config
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Apply the fixes only the probe could find (image sizes).
 
-    outcomes, fixed = fix_reported(diagnostics, config, unsafe=args.unsafe_fixes)
-    if outcomes and not args.quiet:
-        sizes, files = plural(len(fixed), "image size"), plural(len(outcomes), "file")
+    Returns the findings left, and S016 for files that changed since they were read.
+    """
+    from seedlint.fix import fix_reported, not_written_findings
+
+    outcomes, fixed = fix_reported(
+        result.diagnostics, config, result.text_digests, unsafe=args.unsafe_fixes
+    )
+    written = [o for o in outcomes if o.not_written is None]
+    if written and not args.quiet:
+        sizes, files = plural(len(fixed), "image size"), plural(len(written), "file")
         print(f"Fixed {sizes} in {files}.", file=sys.stderr)
-    return [d for d in diagnostics if d not in fixed]
+    left = [d for d in result.diagnostics if d not in fixed]
+    return left, not_written_findings(outcomes, config.root)
 
 
-def _fix(args: argparse.Namespace, config: Config) -> bool:
-    """Apply (or with --diff, print) the fixes; True when some file changes."""
+def _fix(args: argparse.Namespace, config: Config) -> tuple[bool, list[Diagnostic]]:
+    """Apply (or with --diff, print) the fixes.
+
+    Returns whether some file changes, and S016 for files left as they were.
+    """
     from seedlint.discovery import discover, display_path
-    from seedlint.fix import fix_paths, unified_diff
+    from seedlint.fix import fix_paths, not_written_findings, unified_diff
 
     targets = list(args.paths) or [config.root / p for p in config.paths]
     outcomes = fix_paths(
@@ -464,4 +481,4 @@ def _fix(args: argparse.Namespace, config: Config) -> bool:
         print(
             f"Fixed {plural(fixes, 'finding')} in {plural(len(changed), 'file')}.", file=sys.stderr
         )
-    return bool(changed)
+    return bool(changed), not_written_findings(outcomes, config.root)

@@ -119,9 +119,37 @@ def inside_root(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
+def escapes_root(path: Path, root: Path) -> bool:
+    """True for a path inside the root as written that resolves outside it (a symlink).
+
+    Such a path comes from the repository (a folder walk, or pre-commit naming
+    the changed files), so its target is not the project's to read. A path
+    outside the root as written was named on the trusted command line.
+    """
+    return _lexically_inside(path, root) and not inside_root(path, root)
+
+
+def _absolute(path: Path) -> Path:
+    """The absolute path as written: ``..`` folded, symlinks not followed."""
+    return Path(os.path.normpath(Path.cwd() / path))
+
+
+def _lexically_inside(path: Path, root: Path) -> bool:
+    absolute = _absolute(path)
+    return absolute.is_relative_to(_absolute(root)) or absolute.is_relative_to(root.resolve())
+
+
 def display_path(path: Path, root: Path) -> str:
-    """The path as shown in findings: relative to the project root when inside it, with /."""
+    """The path as shown in findings: relative to the project root when inside it, with /.
+
+    A link leading out of the root is shown where it stands, relative to the root.
+    """
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        pass
+    absolute = _absolute(path)
+    for base in (_absolute(root), root.resolve()):
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
+    return path.as_posix()

@@ -5,23 +5,29 @@ byte of the file stays as it was: line endings, comments, quoting, key order
 and the byte-order mark. Fixes whose edits overlap an already accepted one are
 skipped and picked up by the next pass; passes repeat until nothing changes,
 so running ``--fix`` twice changes nothing the second time.
+
+A file is written only if its bytes are still the ones the fixes were computed
+from (compare-and-swap, :func:`seedlint.atomic.write_atomically`); a file that
+changed meanwhile, a read-only file or an unwritable folder is left alone and
+reported (S016), and the run goes on. A symbolic link is fixed by writing the
+file it names inside the project, never replaced by a regular file; one
+leading outside the project is never written (S015).
 """
 
 from __future__ import annotations
 
-import os
-import stat
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from seedlint.atomic import FileChanged, ReadOnly, remove_leftovers, write_atomically
+from seedlint.catalogue.files import FIX_NOT_WRITTEN
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic, Edit, Fix
-from seedlint.discovery import display_path
+from seedlint.discovery import display_path, escapes_root
 from seedlint.document import parse_seed
-from seedlint.linter import lint_parsed, make_context
+from seedlint.linter import lint_parsed, make_context, text_digest
 from seedlint.rules.context import CheckContext
 
 MAX_PASSES = 10
@@ -37,6 +43,8 @@ class FixOutcome:
     before: str
     after: str
     fixes_applied: int
+    not_written: str | None = None
+    """Why the fixed text was not written (the file is left as it was), or None."""
 
     @property
     def changed(self) -> bool:
@@ -116,9 +124,13 @@ def fix_paths(
     """Fix each file in place (or only compute the result when ``write`` is False)."""
     context = make_context(config, now)
     outcomes = []
+    cleaned: set[Path] = set()
     for file in files:
+        if escapes_root(file, config.root):
+            continue  # never read nor written; the lint reports S015
+        target = file.resolve() if file.is_symlink() else file
         try:
-            raw = file.read_bytes()
+            raw = target.read_bytes()
         except OSError:
             continue  # the lint that follows reports it
         if len(raw) > config.max_file_size:
@@ -126,27 +138,37 @@ def fix_paths(
         fixed = fix_text(raw, display_path(file, config.root), context, unsafe=unsafe)
         outcome = FixOutcome(file, fixed.before, fixed.after, fixed.fixes_applied)
         if write and outcome.changed:
-            write_atomically(file, ((_BOM if fixed.has_bom else "") + fixed.after).encode("utf-8"))
+            if target.parent not in cleaned:
+                remove_leftovers(target.parent)
+                cleaned.add(target.parent)
+            data = ((_BOM if fixed.has_bom else "") + fixed.after).encode("utf-8")
+            outcome = _write(outcome, target, data, raw)
         outcomes.append(outcome)
     return outcomes
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` via a temporary file in the same folder, keeping its mode."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
+def _write(outcome: FixOutcome, target: Path, data: bytes, linted: bytes) -> FixOutcome:
+    """Write ``data`` over ``target`` if it still holds ``linted``; say why not otherwise."""
     try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_atomically(target, data, expected=linted)
+    except FileChanged:
+        reason = "changed while seedlint ran; not fixed"
+    except ReadOnly:
+        reason = "is read-only; not fixed"
+    except OSError as error:
+        reason = f"cannot be written ({error.strerror or error}); not fixed"
+    else:
+        return outcome
+    return FixOutcome(outcome.path, outcome.before, outcome.before, 0, reason)
+
+
+def not_written_findings(outcomes: Iterable[FixOutcome], root: Path) -> list[Diagnostic]:
+    """One S016 finding per file whose fixes could not be written."""
+    return [
+        FIX_NOT_WRITTEN.at(display_path(o.path, root), 1, 1, o.not_written)
+        for o in outcomes
+        if o.not_written is not None
+    ]
 
 
 def unified_diff(outcome: FixOutcome, shown: str) -> str:
@@ -163,13 +185,19 @@ def unified_diff(outcome: FixOutcome, shown: str) -> str:
 
 
 def fix_reported(
-    diagnostics: Sequence[Diagnostic], config: Config, *, unsafe: bool = False
+    diagnostics: Sequence[Diagnostic],
+    config: Config,
+    linted: Mapping[str, str],
+    *,
+    unsafe: bool = False,
 ) -> tuple[list[FixOutcome], set[Diagnostic]]:
     """Apply the fixes carried by findings of a finished run (the online ones: image sizes).
 
-    Their edits were computed from the text this run read; a file whose text
-    no longer decodes the same way is left alone. Returns the outcomes and the
-    findings whose fix was written.
+    Their edits were computed from the text this run read, before probing:
+    ``linted`` maps each display path to the ``text_digest`` of that text.
+    A file whose text is no longer the same, or changes before the write, is
+    left alone (its outcome says why). Returns the outcomes and the findings
+    whose fix was written.
     """
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
@@ -177,19 +205,32 @@ def fix_reported(
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
     outcomes: list[FixOutcome] = []
     fixed: set[Diagnostic] = set()
-    for shown, found in by_path.items():
+    for shown, found in sorted(by_path.items()):
         file = Path(shown) if Path(shown).is_absolute() else config.root / shown
+        if escapes_root(file, config.root):
+            continue
+        target = file.resolve() if file.is_symlink() else file
         try:
-            raw = file.read_bytes()
+            raw = target.read_bytes()
             text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError):
+            outcomes.append(FixOutcome(file, "", "", 0, "changed while seedlint ran; not fixed"))
             continue
         has_bom = text.startswith(_BOM)
         body = text[1:] if has_bom else text
+        if linted.get(shown) != text_digest(body):
+            outcomes.append(
+                FixOutcome(file, body, body, 0, "changed while seedlint ran; not fixed")
+            )
+            continue
         after, count = apply_fixes(body, applicable(found, unsafe=unsafe))
         if count != len(found):
-            continue  # overlapping edits mean the file is not what was linted: leave it
-        write_atomically(file, ((_BOM if has_bom else "") + after).encode("utf-8"))
-        outcomes.append(FixOutcome(file, body, after, count))
-        fixed.update(found)
+            continue  # overlapping edits: leave the file for the next --fix run
+        outcome = FixOutcome(file, body, after, count)
+        if after != body:
+            remove_leftovers(target.parent)
+            outcome = _write(outcome, target, ((_BOM if has_bom else "") + after).encode(), raw)
+        outcomes.append(outcome)
+        if outcome.not_written is None:
+            fixed.update(found)
     return outcomes, fixed

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seedlint import cross_file, result_cache
+from seedlint.catalogue.files import OUTSIDE_PROJECT
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.discovery import discover, display_path, inside_root
+from seedlint.discovery import discover, display_path, escapes_root, inside_root
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
 from seedlint.project_index import FileStamp
 from seedlint.registry import RuleSelection
@@ -70,6 +71,8 @@ class LintResult:
     """Things the user should know that are not findings (a corrupt cache was rebuilt ...)."""
     interrupted: bool = False
     """The probe run was stopped by Ctrl-C: its unfinished URLs are reported not checked."""
+    text_digests: dict[str, str] = field(default_factory=dict)
+    """Display path → digest of the text read, for files with online findings (their fixes)."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ class FileReport:
     url_uses: tuple[UrlUse, ...] = ()
     """For the online pass, only when probing."""
     suppressions: Suppressions | None = None
+    text_digest: str | None = None
+    """Of the text read, when probing: online fixes are written only over this text."""
 
 
 def lint_text(
@@ -153,8 +158,17 @@ def lint_paths(
             diagnostics.extend(_filter(found, report.path, config, report.suppressions))
     diagnostics.sort()
     files_with_findings = len({d.path for d in diagnostics})
+    digests = {r.path: r.text_digest for r in kept if r.text_digest is not None}
     return LintResult(
-        diagnostics, len(files), files_with_findings, summary, stats, checked, notices, interrupted
+        diagnostics,
+        len(files),
+        files_with_findings,
+        summary,
+        stats,
+        checked,
+        notices,
+        interrupted,
+        digests,
     )
 
 
@@ -244,6 +258,9 @@ def lint_chunk(
     reports: list[FileReport] = []
     entries: list[tuple[str, Any]] = []
     for file in files:
+        if escapes_root(file, config.root):
+            reports.append(lint_file(file, context))  # S015, never read nor cached
+            continue
         shown = display_path(file, config.root)
         # The stamp before reading (see lint_file); none outside the project root.
         stamp = FileStamp.of(file) if inside_root(file, config.root) else None
@@ -283,11 +300,25 @@ def _read_raw(file: Path, max_size: int) -> bytes | None:
 def lint_file(file: Path, context: CheckContext) -> FileReport:
     """Read, parse and check one file; every problem becomes a finding, never an exception."""
     shown = display_path(file, context.config.root)
+    if escapes_root(file, context.config.root):
+        return FileReport(
+            shown, _filter([_outside_project(file, shown)], shown, context.config, None)
+        )
     # The stamp before reading: a later change shows as a new stamp. A file
     # outside the project root has none, so C010 compares it with nothing.
     stamp = FileStamp.of(file) if inside_root(file, context.config.root) else None
     result = read_seed_file(file, shown, context.config.max_file_size)
     return _finish(result, shown, context, stamp)
+
+
+def _outside_project(file: Path, shown: str) -> Diagnostic:
+    """S015 for a path leading out of the project root; the file is not read."""
+    try:
+        how = f"a symbolic link to {file.readlink()}" if file.is_symlink() else "its real path"
+    except OSError:
+        how = "its real path"
+    message = f"leads outside the project root ({how}); not read"
+    return OUTSIDE_PROJECT.at(shown, 1, 1, message)
 
 
 def _finish(
@@ -315,7 +346,15 @@ def _finish(
         stamp=stamp,
         url_uses=uses,
         suppressions=suppressions if uses else None,
+        text_digest=text_digest(document.text) if uses and document is not None else None,
     )
+
+
+def text_digest(text: str) -> str:
+    """A digest of decoded text: --fix compares it to know a file still holds what was linted."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _filter(
@@ -334,6 +373,11 @@ def _filter(
 def lint_parsed(result: ReadResult, shown: str, context: CheckContext) -> list[Diagnostic]:
     """Findings of an already parsed file, after selection and suppressions (used by --fix)."""
     return _finish(result, shown, context).diagnostics
+
+
+def is_enabled(config: Config, shown: str, code: str) -> bool:
+    """Whether ``code`` is reported for the file at ``shown`` (select, ignore, per-file)."""
+    return code in _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
 
 
 def make_context(config: Config, now: datetime | None = None) -> CheckContext:

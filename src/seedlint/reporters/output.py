@@ -2,16 +2,15 @@
 
 A CI step that uploads ``seedlint.sarif`` must never pick up half a file from
 an interrupted run, so the report goes to a temporary file in the same folder
-first and replaces the target in one ``os.replace`` (``Path.replace``).
+first and replaces the target in one ``os.replace``, through the one atomic
+write of :mod:`seedlint.atomic`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
 from pathlib import Path
+
+from seedlint.atomic import ReadOnly, remove_leftovers, write_atomically
 
 
 class OutputPathError(Exception):
@@ -27,30 +26,13 @@ def check_output_path(path: Path) -> None:
         raise OutputPathError(f"--output-file {path}: folder {folder} does not exist")
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a temporary file and ``os.replace``."""
+def write_report(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` at once (:func:`seedlint.atomic.write_atomically`)."""
     check_output_path(path)
+    target = path.resolve() if path.is_symlink() else path  # the command line is trusted
+    remove_leftovers(target.parent)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise OutputPathError(f"--output-file {path}: {error.strerror or error}") from error
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        # mkstemp creates the file private (0600); give it the mode a plain open() would.
-        temporary.chmod(_mode_for(path))
-        temporary.replace(path)  # os.replace: atomic on POSIX and Windows
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise OutputPathError(f"--output-file {path}: {error.strerror or error}") from error
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        write_atomically(target, text.encode("utf-8"))
+    except (OSError, ReadOnly) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise OutputPathError(f"--output-file {path}: {reason}") from error
