@@ -147,7 +147,7 @@ def test_huge_file_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str
     seed.write_bytes(b"---\ntitle: " + b"x" * (1 << 20) + b"\n---\n")
     assert main([str(seed), "--color", "never"]) == 1
     assert (
-        ":1:1: S006 file is 1,048,592 bytes, over the 1,048,576-byte limit"
+        ":1:1: S006 error: file is 1,048,592 bytes, over the 1,048,576-byte limit"
         in capsys.readouterr().out
     )
 

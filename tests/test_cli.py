@@ -34,11 +34,11 @@ def test_findings_exit_1_with_path_line_col_code(
 ) -> None:
     assert main([str(bad_seed), "--color", "never"]) == ExitCode.FINDINGS
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].endswith(':2:1: E001 front matter: missing required key "title"')
+    assert lines[0].endswith(':2:1: E001 error: front matter: missing required key "title"')
     assert lines[1].endswith(
-        ':3:1: E002 unknown key "tittle" in the front matter; did you mean "title"?'
+        ':3:1: E002 error: unknown key "tittle" in the front matter; did you mean "title"?'
     )
-    assert lines[2].endswith(':9:10: E003 quality: expected an integer, got the string "33"')
+    assert lines[2].endswith(':9:10: E003 error: quality: expected an integer, got the string "33"')
     assert lines[-1] == "Found 3 errors in 1 file (1 file checked)."
 
 

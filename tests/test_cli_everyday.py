@@ -37,7 +37,7 @@ def test_stdin_is_linted_under_the_given_name(
     assert main(["check", "-", "--stdin-filename", "seeds/x.txt", "--color", "never"]) == 1
     out = capsys.readouterr().out
     assert out.startswith(
-        'seeds/x.txt:9:10: E003 quality: expected an integer, got the string "33"'
+        'seeds/x.txt:9:10: E003 error: quality: expected an integer, got the string "33"'
     )
     assert out.endswith("Found 1 error in 1 file (1 file checked).\n")
 

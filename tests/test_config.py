@@ -115,7 +115,7 @@ def test_custom_schema_with_other_keywords_reports_e007(
     (tmp_path / "seedlint.toml").write_text('schema = "schema.json"\n')
     (tmp_path / "s.txt").write_text("---\nkind: forbidden\n---\n")
     assert main([str(tmp_path / "s.txt"), "--color", "never"]) == ExitCode.FINDINGS
-    assert "s.txt:2:7: E007 kind:" in capsys.readouterr().out
+    assert "s.txt:2:7: E007 error: kind:" in capsys.readouterr().out
 
 
 def test_config_is_immutable() -> None:

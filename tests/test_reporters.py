@@ -11,13 +11,14 @@ import json
 import os
 import random
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from seedlint.config import OUTPUT_FORMATS
-from seedlint.diagnostics import Diagnostic, Severity
+from seedlint.diagnostics import Diagnostic, Severity, visible
 from seedlint.registry import all_rules
 from seedlint.reporters import REPORTERS, ReportContext
 from seedlint.reporters.junit import xml_safe
@@ -230,7 +231,8 @@ def test_github_commands_round_trip_exactly() -> None:
     assert len(lines) == len(findings)
     assert "\r" not in output.replace("\n", "")
     for line, finding in zip(lines, findings, strict=True):
-        assert _same(diagnostic_from_command(line), finding)
+        shown = replace(finding, path=visible(finding.path), message=visible(finding.message))
+        assert _same(diagnostic_from_command(line), shown)
 
 
 def test_github_escapes_the_nasty_characters() -> None:
@@ -238,11 +240,12 @@ def test_github_escapes_the_nasty_characters() -> None:
     command, properties, message = parse_workflow_command(line)
     assert command == "error"
     assert properties["title"] == "E005"
-    assert properties["file"] == NASTY_PATH
-    assert message == NASTY_MESSAGE
+    # Control characters (CR, LF, \x01) are shown escaped: none can start a line.
+    assert properties["file"] == visible(NASTY_PATH)
+    assert message == visible(NASTY_MESSAGE)
     raw_properties = line.split("::")[1]
     assert "file=seeds/we%25ird%2C na%3Ame" in raw_properties
-    assert "%0D%0A" in line
+    assert "\\r\\n" in line and "\\x01" in line
     # The literal text "%0A" in the message must come back as text, not as a newline.
     assert line.endswith("%250A")
 
@@ -307,10 +310,10 @@ def test_junit_survives_every_nasty_character() -> None:
     warning = Diagnostic(NASTY_PATH, 9, 1, "S013", NASTY_MESSAGE, severity=Severity.WARNING)
     xml = render("junit", [finding, warning], context(checked=(NASTY_PATH,)))
     cases = _junit_cases(xml)  # well-formed XML, or this raises
-    expected_path = xml_safe(NASTY_PATH)
+    expected_path = visible(NASTY_PATH)  # control characters shown escaped
     assert list(cases) == [expected_path]
     (failure,) = cases[expected_path].findall("failure")
-    expected_message = NASTY_MESSAGE.replace("\x01", "\ufffd")
+    expected_message = visible(NASTY_MESSAGE)
     assert failure.get("message") == expected_message
     assert failure.text == f"3:7 E005 {expected_message}"
     system_out = cases[expected_path].find("system-out")

@@ -61,7 +61,7 @@ def test_a_linked_folder_out_of_the_project_is_not_read(
     (project.parent / "secret" / "creds.txt").write_text(SECRET, encoding="utf-8")
     assert main(["check", "--no-cache", "seeds/more"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith("seeds/more/creds.txt:1:1: S015 ")
+    assert out.startswith("seeds/more/creds.txt:1:1: S015 error: ")
     assert "hunter2" not in out
 
 
@@ -125,7 +125,7 @@ def test_an_edit_made_while_fixing_is_kept(
     assert main(["check", "--no-cache", "--fix", "seeds/a.txt"]) == 1
     assert seed.read_text(encoding="utf-8") == edited
     out = capsys.readouterr().out
-    assert "seeds/a.txt:1:1: S016 changed while seedlint ran; not fixed" in out
+    assert "seeds/a.txt:1:1: S016 warning: changed while seedlint ran; not fixed" in out
     assert "C003" in out  # what the fix would have repaired is still reported
 
 
@@ -137,7 +137,7 @@ def test_a_read_only_file_is_not_replaced(
     inode = seed.stat().st_ino
     assert main(["check", "--no-cache", "--fix", "seeds/a.txt"]) == 1
     assert seed.stat().st_ino == inode and seed.read_text(encoding="utf-8") == WHITESPACE
-    assert "S016 is read-only; not fixed" in capsys.readouterr().out
+    assert "S016 warning: is read-only; not fixed" in capsys.readouterr().out
 
 
 def test_an_unwritable_folder_gives_a_finding_and_the_run_goes_on(
@@ -149,7 +149,7 @@ def test_an_unwritable_folder_gives_a_finding_and_the_run_goes_on(
     temporary_path(seed).mkdir()
     assert main(["check", "--no-cache", "--fix", "seeds/a.txt"]) == 1
     out = capsys.readouterr().out
-    assert "seeds/a.txt:1:1: S016 cannot be written (" in out and "C003" in out
+    assert "seeds/a.txt:1:1: S016 warning: cannot be written (" in out and "C003" in out
     assert seed.read_text(encoding="utf-8") == WHITESPACE
 
 
@@ -163,7 +163,9 @@ def test_a_read_only_folder_gives_a_finding(
         assert main(["check", "--no-cache", "--fix", "seeds/a.txt"]) == 1
     finally:
         seed.parent.chmod(0o755)
-    assert "S016 cannot be written (Permission denied); not fixed" in capsys.readouterr().out
+    assert (
+        "S016 warning: cannot be written (Permission denied); not fixed" in capsys.readouterr().out
+    )
 
 
 def test_leftover_temporary_files_are_removed_by_the_next_fix(

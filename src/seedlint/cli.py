@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from seedlint.config import OUTPUT_FORMATS, Config, ConfigError, load_config, with_command_line
-from seedlint.diagnostics import Diagnostic, ExitCode, plural
+from seedlint.diagnostics import Diagnostic, ExitCode, plural, visible
 from seedlint.discovery import DiscoveryError
 from seedlint.progress import progress_for
 from seedlint.registry import all_rules, find_rule, unknown_selectors
@@ -312,7 +312,7 @@ def _check(args: argparse.Namespace) -> int:
         result.notices.append(_no_seeds_warning(args.paths, config))
     if not args.quiet or nothing_found:
         for line in (*result.notices, *([result.probe_summary] if result.probe_summary else [])):
-            print(line, file=sys.stderr)
+            print(visible(line), file=sys.stderr)
     context = _report(result, args, config)
     if result.interrupted:
         # What finished is reported above; L014 names each URL left unchecked.
@@ -346,7 +346,7 @@ def _configure(args: argparse.Namespace, start_paths: Sequence[Path]) -> Config:
     config = with_command_line(config, _command_line_options(args), unknown_selectors)
     if not args.quiet:
         for warning in config.warnings:
-            print(f"seedlint: warning: {warning}", file=sys.stderr)
+            print(f"seedlint: warning: {visible(warning)}", file=sys.stderr)
     return config
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 
@@ -93,3 +94,30 @@ class Diagnostic:
 def plural(count: int, noun: str) -> str:
     """``1 error``, ``3 errors``: counts in messages and summaries."""
     return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 controls (ESC, CR, LF, NEL ...), line separators and bidi overrides."""
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    r"""``text`` with every control character shown as an escape (``\x1b``, ``\n``, ``\u202e``).
+
+    Seeds and file names come from pull requests: shown raw, an escape sequence
+    would restyle or rewrite the terminal, and a line break would let seed
+    content start a line of its own (a GitHub Actions workflow command such as
+    ``::warning::``). Every human-facing output goes through this one function.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

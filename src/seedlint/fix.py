@@ -24,7 +24,7 @@ from pathlib import Path
 from seedlint.atomic import FileChanged, ReadOnly, remove_leftovers, write_atomically
 from seedlint.catalogue.files import FIX_NOT_WRITTEN
 from seedlint.config import Config
-from seedlint.diagnostics import Diagnostic, Edit, Fix
+from seedlint.diagnostics import Diagnostic, Edit, Fix, visible
 from seedlint.discovery import display_path, escapes_root
 from seedlint.document import parse_seed
 from seedlint.linter import lint_parsed, make_context, text_digest
@@ -172,7 +172,12 @@ def not_written_findings(outcomes: Iterable[FixOutcome], root: Path) -> list[Dia
 
 
 def unified_diff(outcome: FixOutcome, shown: str) -> str:
-    """The change as a unified diff (``--diff``), line endings kept as they are."""
+    """The change as a unified diff (``--diff``), for a person to read.
+
+    Line breaks (LF, CRLF) are kept as they are; every other control character
+    of the seed or its name is shown escaped (:func:`~seedlint.diagnostics.visible`),
+    so a diff line can neither restyle the terminal nor start a line of its own.
+    """
     import difflib
 
     lines = difflib.unified_diff(
@@ -181,7 +186,14 @@ def unified_diff(outcome: FixOutcome, shown: str) -> str:
         fromfile=f"a/{shown}",
         tofile=f"b/{shown}",
     )
-    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+    return "".join(_visible_line(line) for line in lines)
+
+
+def _visible_line(line: str) -> str:
+    for ending in ("\r\n", "\n"):
+        if line.endswith(ending):
+            return visible(line[: -len(ending)]) + ending
+    return visible(line) + "\n"
 
 
 def fix_reported(

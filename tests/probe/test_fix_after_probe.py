@@ -39,5 +39,5 @@ def test_a_seed_edited_during_the_probe_is_not_fixed(
     main(_check(project, ca_bundle, "--allow-private", "--fix"))
     assert planted.read_text() == edited
     out = capsys.readouterr().out
-    assert "seeds/planted.txt:1:1: S016 changed while seedlint ran; not fixed" in out
+    assert "seeds/planted.txt:1:1: S016 warning: changed while seedlint ran; not fixed" in out
     assert "seeds/planted.txt:21:10: I001" in out  # still reported, not fixed

@@ -4,6 +4,9 @@
 per finding (``::warning`` for warnings). GitHub's escaping: in the message
 ``%``, CR and LF become ``%25``, ``%0D``, ``%0A``; property values also escape
 ``:`` and ``,`` (``%3A``, ``%2C``), which would otherwise end the value.
+Before that, every control character of a seed (ESC included, which GitHub's
+escaping lets through, and CR/LF, which would become line breaks in the
+annotation) is made visible by :func:`~seedlint.diagnostics.visible`.
 """
 
 from __future__ import annotations
@@ -11,15 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-from seedlint.diagnostics import Diagnostic, Severity
+from seedlint.diagnostics import Diagnostic, Severity, visible
 from seedlint.reporters.base import ReportContext
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 
 def escape_data(text: str) -> str:
-    """Escape the message part of a workflow command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape the message part of a workflow command (control characters made visible)."""
+    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

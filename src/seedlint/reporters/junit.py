@@ -11,7 +11,9 @@ Other warnings do not fail the test case: they are listed in the case's
 for a crashing harness; a broken seed is a failure). The ``failures`` counts
 count ``<failure>`` elements, as junitparser does.
 
-The XML is written by hand so its escaping is exact: characters XML 1.0 cannot
+Control characters from seeds and file names are first made visible
+(:func:`~seedlint.diagnostics.visible`). The XML is written by hand so its
+escaping is exact: characters XML 1.0 cannot
 carry at all (most C0 controls) become U+FFFD, and CR, LF and TAB in
 attributes and CR in text are character references, so a parser returns them
 unchanged instead of normalizing them away.
@@ -24,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import TextIO
 
-from seedlint.diagnostics import Diagnostic
+from seedlint.diagnostics import Diagnostic, visible
 from seedlint.reporters.base import ReportContext, fails_run
 
 # Characters XML 1.0 cannot hold: the complement of its Char production, spelled
@@ -54,7 +56,7 @@ def _attributes(**values: str | int) -> str:
 
 
 def _line(diagnostic: Diagnostic) -> str:
-    return f"{diagnostic.line}:{diagnostic.column} {diagnostic.code} {diagnostic.message}"
+    return visible(f"{diagnostic.line}:{diagnostic.column} {diagnostic.code} {diagnostic.message}")
 
 
 def report_junit(diagnostics: Sequence[Diagnostic], context: ReportContext, stream: TextIO) -> None:
@@ -69,16 +71,16 @@ def report_junit(diagnostics: Sequence[Diagnostic], context: ReportContext, stre
     stream.write(f"<testsuites{_attributes(name='seedlint', **counts)}>\n")
     stream.write(f"  <testsuite{_attributes(name='seedlint', **counts)}>\n")
     for path in paths:
-        folder = PurePosixPath(path).parent.as_posix()
+        folder = visible(PurePosixPath(path).parent.as_posix())
         failing = [d for d in by_path[path] if fails_run(d, context)]
         passing = [d for d in by_path[path] if not fails_run(d, context)]
-        case = _attributes(classname=folder, name=path)
+        case = _attributes(classname=folder, name=visible(path))
         if not failing and not passing:
             stream.write(f"    <testcase{case}/>\n")
             continue
         stream.write(f"    <testcase{case}>\n")
         for d in failing:
-            failure = _attributes(message=d.message, type=d.code)
+            failure = _attributes(message=visible(d.message), type=d.code)
             stream.write(f"      <failure{failure}>{_text(_line(d))}</failure>\n")
         if passing:
             listed = "".join(f"{_line(d)} ({d.severity.value})\n" for d in passing)
