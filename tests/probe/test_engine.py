@@ -134,3 +134,15 @@ def test_retry_after_forms():
     assert parse_retry_after("9" * 400) == 1e9
     assert parse_retry_after("1e400") is None
     assert parse_retry_after("nan") is None
+
+
+def test_connections_are_reused_per_host(server, local_settings, probe_run):
+    from .servers import ok
+
+    # Before: every HEAD answer was closed unread, and httpcore then dropped its connection.
+    server.route("/page", ok())
+    links = [server.url(f"/page?n={n}") for n in range(24)]
+    report = probe_run(links, settings=local_settings(per_host=2))
+    assert report.requests == 24
+    # HEAD answers are finished, not dropped, so each connection serves many requests.
+    assert server.connections <= 4, server.connections

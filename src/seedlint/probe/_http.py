@@ -22,7 +22,7 @@ import random
 import re
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -185,27 +185,68 @@ def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
     return verify
 
 
-def build_client(
-    settings: ProbeSettings, backend: httpcore.AsyncNetworkBackend
-) -> httpx.AsyncClient:
-    """One client for the whole run, every connection made through ``backend``."""
-    verify = _ssl_context(settings.verify)
-    limits = httpx.Limits(
-        max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
-    )
-    transport = httpx.AsyncHTTPTransport(verify=verify, limits=limits, trust_env=False)
-    # httpx has no public hook for a network backend, so swap the pool for an
-    # identical one that has ours. trust_env=False (and transport=) also keeps
-    # environment proxies out: a proxy would connect on our behalf, unvetted.
-    transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry,
-        http1=True,
-        http2=False,
-        network_backend=backend,
-    )
+class PerHostTransport(httpx.AsyncBaseTransport):
+    """One small httpcore pool per origin, every connection made through the guarded backend.
+
+    A single pool for the whole run re-scans every connection it holds on each
+    request (httpcore's bookkeeping is linear in its size, encode/httpx#3215)
+    and, being capped below hosts x per-host slots, evicts idle connections
+    that the next request to that host needs. Pools of ``per_host``
+    connections keep both costs small and connections alive for reuse; the
+    limiter's semaphores bound the total. A host's pools close as soon as none
+    of its URLs is active or waiting (``release``), so idle sockets do not
+    pile up over a long run.
+    """
+
+    def __init__(self, settings: ProbeSettings, backend: httpcore.AsyncNetworkBackend) -> None:
+        verify = _ssl_context(settings.verify)
+        self._ssl = httpx.create_ssl_context(verify=verify, trust_env=False)
+        self._backend = backend
+        self._size = settings.per_host
+        self._transports: dict[tuple[str, str, int], httpx.AsyncHTTPTransport] = {}
+
+    def _for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
+        key = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+        transport = self._transports.get(key)
+        if transport is None:
+            transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False)
+            # httpx has no public hook for a network backend, so swap the pool for
+            # one that has ours. trust_env=False also keeps environment proxies
+            # out: a proxy would connect on our behalf, unvetted.
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=self._ssl,
+                max_connections=self._size,
+                max_keepalive_connections=self._size,
+                keepalive_expiry=5.0,
+                http1=True,
+                http2=False,
+                network_backend=self._backend,
+            )
+            self._transports[key] = transport
+        return transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Send through the pool of the request's origin."""
+        return await self._for(request.url).handle_async_request(request)
+
+    async def release(self, host: str) -> None:
+        """Close the pools of ``host`` (a ``host_key``): its connections are idle now."""
+        for key in [k for k in self._transports if _key_text(k[1], k[2]) == host]:
+            await self._transports.pop(key).aclose()
+
+    async def aclose(self) -> None:
+        """Close every pool."""
+        transports, self._transports = list(self._transports.values()), {}
+        for transport in transports:
+            await transport.aclose()
+
+
+def _key_text(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def build_client(settings: ProbeSettings, transport: PerHostTransport) -> httpx.AsyncClient:
+    """One client for the whole run, every request sent through ``transport``."""
     return httpx.AsyncClient(
         transport=transport,
         timeout=httpx.Timeout(
@@ -330,6 +371,7 @@ class HostState:
     deadline: Deadline
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0  # monotonic time before which no request may start
+    users: int = 0  # URLs holding or waiting for one of its slots
     failures: int = 0  # timeouts and connection failures in a row
     down: Verdict | None = None  # once set, the host's remaining URLs get this verdict at once
 
@@ -337,7 +379,13 @@ class HostState:
 class Limiter:
     """Global and per-host concurrency, per-host rate, Retry-After pauses and host budgets."""
 
-    def __init__(self, settings: ProbeSettings, run: Deadline) -> None:
+    def __init__(
+        self,
+        settings: ProbeSettings,
+        run: Deadline,
+        on_idle: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
+        self._on_idle = on_idle
         self._global = asyncio.Semaphore(settings.concurrency)
         self._per_host = settings.per_host
         self._interval = 0.0 if settings.per_host_rate is None else 1.0 / settings.per_host_rate
@@ -394,6 +442,19 @@ class Limiter:
         deadlines = (self.run_deadline, state.deadline)
         if state.down is not None:
             raise Verdict(state.down.outcome, state.down.detail)
+        state.users += 1
+        try:
+            async with self._host_slot(state, deadlines):
+                yield state
+        finally:
+            state.users -= 1
+            if state.users == 0 and self._on_idle is not None:
+                await self._on_idle(host)
+
+    @asynccontextmanager
+    async def _host_slot(
+        self, state: HostState, deadlines: Sequence[Deadline]
+    ) -> AsyncIterator[None]:
         # Per-host first: a task queued behind a busy host must not sit on a global slot.
         await _acquire(state.slots, deadlines)
         try:
@@ -410,7 +471,7 @@ class Limiter:
                 await asyncio.sleep(wait)
             await _acquire(self._global, deadlines)
             try:
-                yield state
+                yield
             finally:
                 self._global.release()
         finally:
@@ -513,8 +574,7 @@ def classify(exc: BaseException) -> tuple[Outcome, str]:
 
 def host_key(url: httpx.URL) -> str:
     """``host:port``: the unit of politeness, budgets and "unreachable"."""
-    port = url.port or (443 if url.scheme == "https" else 80)
-    return f"[{url.host}]:{port}" if ":" in url.host else f"{url.host}:{port}"
+    return _key_text(url.host, url.port or (443 if url.scheme == "https" else 80))
 
 
 HOST_FAILURES = (httpx.TimeoutException, httpx.ConnectError, BudgetExpired)
@@ -525,7 +585,11 @@ class Session:
     """One client, one limiter and the retry policy, shared by all probes of a run."""
 
     def __init__(
-        self, settings: ProbeSettings, client: httpx.AsyncClient, run: Deadline | None = None
+        self,
+        settings: ProbeSettings,
+        client: httpx.AsyncClient,
+        transport: PerHostTransport | None = None,
+        run: Deadline | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
@@ -533,7 +597,8 @@ class Session:
             time.monotonic() + settings.run_budget,
             f"the run's {settings.run_budget:g} s probe budget ran out",
         )
-        self.limiter = Limiter(settings, self.run_deadline)
+        release = transport.release if transport is not None else None
+        self.limiter = Limiter(settings, self.run_deadline, release)
         self.head_refused: set[str] = set()  # hosts that answered HEAD with 405/501
         # Hosts whose HEAD answered 2xx/3xx: they implement HEAD, so their HEAD 404/410
         # is believed without a GET (saves a request per dead link on healthy sites).
@@ -632,6 +697,7 @@ class Session:
             try:
                 yield response
             finally:
+                await _finish_for_reuse(response, budget)
                 counters.body_bytes += response.num_bytes_downloaded
 
     def _retry_delay(
@@ -668,6 +734,30 @@ class Session:
             self.limiter.defer(host, after)  # only once we will really wait for it
         counters.notes.append(f"retried after HTTP {status}")
         return delay
+
+
+_REUSE_MAX_BODY = 1  # bytes: a HEAD, an empty body or the one byte a link-check GET asks for
+
+
+async def _finish_for_reuse(response: httpx.Response, budget: Budget) -> None:
+    """Read a (tiny or empty) unread body to its end, so its connection goes back to the pool.
+
+    httpcore closes a connection whose streamed response is closed unread, even
+    a HEAD answer that has no body: every request then pays a new TCP (and TLS)
+    handshake, the main CPU cost of a link run. Reading a known-empty or
+    one-byte body costs nothing; anything larger is left unread and closed.
+    """
+    if response.is_stream_consumed or response.is_closed:
+        return
+    length = response.headers.get("Content-Length", "")
+    empty = response.request.method == "HEAD" or response.status_code in (204, 304)
+    small = length.isdigit() and int(length) <= _REUSE_MAX_BODY
+    if not (empty or small):
+        return
+    try:
+        await budget.run(response.aread())
+    except Exception:  # the close that follows handles a broken connection
+        log.debug("could not finish %s for reuse", response.request.url, exc_info=True)
 
 
 def outcome_for_retry(status: int) -> Outcome:

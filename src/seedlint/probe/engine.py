@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from seedlint.cache import ResultCache
 from seedlint.outcomes import NEVER_CACHED, TRANSIENT, Outcome
 
-from ._http import GuardedBackend, Session, build_client
+from ._http import GuardedBackend, PerHostTransport, Session, build_client
 from .fetch_image import probe_image
 from .guard import GuardPolicy, Resolver, system_resolver
 from .links import probe_link
@@ -223,8 +223,9 @@ async def probe(
     tracker = _Progress(len(link_urls) + len(image_urls), progress)
     started = time.monotonic()
 
-    client = build_client(settings, GuardedBackend(policy, resolver or system_resolver))
-    session = Session(settings, client)
+    transport = PerHostTransport(settings, GuardedBackend(policy, resolver or system_resolver))
+    client = build_client(settings, transport)
+    session = Session(settings, client, transport)
 
     async def one_link(url: str) -> None:
         result = await store.get("link", url, LinkResult.from_json)
