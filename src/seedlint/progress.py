@@ -7,7 +7,6 @@ decide what to show. Nothing here comes from a seed, so nothing needs escaping.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
@@ -56,6 +55,8 @@ class TerminalBar:
         self._last = now
         share = snapshot.done / snapshot.total if snapshot.total else 1.0
         text = f" {share:4.0%} {_counts(snapshot)}, ETA {eta(snapshot)}"
+        import shutil  # only on a terminal; costs start-up time otherwise
+
         columns = shutil.get_terminal_size((80, 24)).columns
         width = max(10, min(40, columns - len(text) - len("probing []") - 1))
         filled = int(width * share)

@@ -97,7 +97,9 @@ class ProjectIndex:
     def open(cls, root: Path, cache_dir: Path | None = None) -> ProjectIndex:
         """The on-disk index of the project at ``root`` (an absolute, resolved path)."""
         location = (cache_dir or default_cache_dir()) / CACHE_FILE_NAME
-        return cls(ResultCache(location), str(root))
+        # Rows are checked one by one as they are decoded; a full quick_check of the
+        # file would cost more than the scan it serves (see ResultCache).
+        return cls(ResultCache(location, verify=False), str(root))
 
     def close(self) -> None:
         """Write what is pending and close the cache."""
