@@ -98,50 +98,66 @@ def _signing_key(cache_path: Path) -> bytes:
 
 
 class _CacheAccess:
-    """Signed probe results in the cache, on one worker thread, off the event loop.
+    """Signed probe results in the cache, read in one query and written in batches, off the loop.
 
     A record is ``{"result": ..., "mac": ...}``: an HMAC-SHA256 over the
     namespace (which names the settings fingerprint), the URL and the canonical
     JSON of the result. A record that fails the check, or does not decode, is
-    deleted and the URL probed again.
+    deleted and the URL probed again. Fresh results are written in batches of
+    ``_BATCH`` and at the end of the run (an interrupted run keeps what finished).
     """
 
+    _BATCH = 256
+
     def __init__(self, cache: ResultCache | None, settings: ProbeSettings) -> None:
-        self.cache = cache
+        self.cache = cache if cache is not None and cache.enabled else None
         self.settings = settings
         self.rejected = 0
         self._key = b""
         self._namespaces: dict[str, str] = {}
+        self._found: dict[tuple[str, str], str] = {}  # (kind, url) -> stored JSON text
+        self._pending: dict[tuple[str, float], list[tuple[str, Any]]] = {}
+        self._bad: dict[str, list[str]] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seedlint-cache")
 
     def _call(self, fn: Callable[[], T]) -> Awaitable[T]:
         return asyncio.get_running_loop().run_in_executor(self._pool, fn)
 
-    async def open(self) -> None:
-        """Read (or create) the signing key and compute the namespaces, off the loop."""
-        if self.cache is not None:
-            path = self.cache.path
-            self._key = await self._call(lambda: _signing_key(path))
-            for kind in ("link", "image"):
-                fingerprint = await self._call(lambda k=kind: self.settings.fingerprint(k))  # type: ignore[misc]
-                self._namespaces[kind] = ResultCache.result_namespace(kind, fingerprint)
+    async def open(self, urls: dict[str, list[str]]) -> None:
+        """Read (or create) the signing key, then every cached record of ``urls`` (by kind)."""
+        cache = self.cache
+        if cache is None:
+            return
+        self._key = await self._call(lambda: _signing_key(cache.path))
+        for kind in ("link", "image"):
+            fingerprint = await self._call(lambda k=kind: self.settings.fingerprint(k))  # type: ignore[misc]
+            self._namespaces[kind] = ResultCache.result_namespace(kind, fingerprint)
+        await self._call(cache.purge_expired)
+        if self.settings.refresh:
+            return
+        for kind, wanted in urls.items():
+            if not wanted:
+                continue
+            parameters = {
+                "namespace": self._namespaces[kind],
+                "keys": json.dumps(wanted),
+                "now": cache.clock(),
+            }
+            rows = await self._call(lambda p=parameters: cache.select(_SELECT_FRESH, p))  # type: ignore[misc]
+            self._found.update(((kind, str(key)), str(value)) for key, value in rows)
 
     def _mac(self, namespace: str, url: str, result: Any) -> str:
         blob = json.dumps([namespace, url, result], sort_keys=True, separators=(",", ":"))
         return hmac.new(self._key, blob.encode(), hashlib.sha256).hexdigest()
 
-    async def get(
-        self, kind: str, url: str, decode: Callable[[str, dict[str, Any]], R]
-    ) -> R | None:
+    def get(self, kind: str, url: str, decode: Callable[[str, dict[str, Any]], R]) -> R | None:
         """The cached result for ``url``, or None; a bad or forged record is dropped."""
-        cache = self.cache
-        if cache is None or self.settings.refresh:
+        text = self._found.pop((kind, url), None)
+        if text is None:
             return None
         namespace = self._namespaces[kind]
-        value = await self._call(lambda: cache.get_json(namespace, url))
-        if value is None:
-            return None
         try:
+            value = json.loads(text)
             result = value["result"]
             good = hmac.compare_digest(str(value["mac"]), self._mac(namespace, url, result))
             decoded = decode(url, result) if good else None
@@ -149,13 +165,12 @@ class _CacheAccess:
             decoded = None
         if decoded is None:
             self.rejected += 1
-            await self._call(lambda: cache.delete(namespace, url))
+            self._bad.setdefault(namespace, []).append(url)
         return decoded
 
     async def put(self, kind: str, url: str, outcome: Outcome, value: dict[str, Any]) -> None:
         """Remember a fresh result: definite ones for the cache TTL, transient ones briefly."""
-        cache = self.cache
-        if cache is None or outcome in NEVER_CACHED:
+        if self.cache is None or outcome in NEVER_CACHED:
             return
         transient = outcome in TRANSIENT
         ttl = self.settings.transient_ttl_seconds if transient else self.settings.cache_ttl_seconds
@@ -163,15 +178,32 @@ class _CacheAccess:
             return
         namespace = self._namespaces[kind]
         record = {"result": value, "mac": self._mac(namespace, url, value)}
-        await self._call(lambda: cache.put_json(namespace, url, record, ttl))
+        batch = self._pending.setdefault((namespace, ttl), [])
+        batch.append((url, record))
+        if len(batch) >= self._BATCH:
+            await self.flush()
 
-    async def purge(self) -> None:
+    async def flush(self) -> None:
+        """Write what is pending and forget the records that failed their check."""
         cache = self.cache
-        if cache is not None:
-            await self._call(cache.purge_expired)
+        if cache is None:
+            return
+        pending, self._pending = self._pending, {}
+        bad, self._bad = self._bad, {}
+        for namespace, urls in bad.items():
+            await self._call(lambda n=namespace, u=urls: cache.delete_many(n, u))  # type: ignore[misc]
+        for (namespace, ttl), items in pending.items():
+            await self._call(lambda n=namespace, i=items, t=ttl: cache.put_many(n, i, t))  # type: ignore[misc]
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+_SELECT_FRESH = (
+    "SELECT key, value FROM entries WHERE namespace = :namespace"
+    " AND key IN (SELECT value FROM json_each(:keys))"
+    " AND (expires_at IS NULL OR expires_at > :now)"
+)
 
 
 INTERRUPTED = "the run was interrupted (Ctrl-C) before it was checked"
@@ -228,7 +260,7 @@ async def probe(
     session = Session(settings, client, transport)
 
     async def one_link(url: str) -> None:
-        result = await store.get("link", url, LinkResult.from_json)
+        result = store.get("link", url, LinkResult.from_json)
         if result is None:
             result = await probe_link(session, policy, url)
             await store.put("link", url, result.outcome, result.to_json())
@@ -236,7 +268,7 @@ async def probe(
         tracker.finished(result.outcome.ok, result.from_cache)
 
     async def one_image(url: str) -> None:
-        result = await store.get("image", url, ImageResult.from_json)
+        result = store.get("image", url, ImageResult.from_json)
         if result is None:
             assert reader is not None
             result = await probe_image(session, policy, url, reader)
@@ -246,8 +278,7 @@ async def probe(
 
     ticker: asyncio.Task[None] | None = None
     try:
-        await store.open()
-        await store.purge()
+        await store.open({"link": link_urls, "image": image_urls})
         tracker.report()
         ticker = asyncio.ensure_future(tracker.tick(tick))
         async with client:
@@ -263,6 +294,7 @@ async def probe(
             for outcome in outcomes:
                 if isinstance(outcome, Exception):
                     raise outcome  # e.g. the progress callback failed: not the network's fault
+        await store.flush()  # also after an interruption: what finished is kept
     finally:
         if ticker is not None:
             ticker.cancel()
