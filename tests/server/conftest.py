@@ -64,14 +64,17 @@ class SeedClient(LanguageClient):
     published: Published
 
     async def diagnostics_for(
-        self, uri: str, version: int, timeout: float = WAIT
+        self, uri: str, version: int, timeout: float = WAIT, *, after: int = 0
     ) -> list[types.Diagnostic]:
-        """The findings the server publishes for ``version`` of ``uri``."""
+        """The findings the server publishes for ``version`` of ``uri``.
+
+        ``after``: only notifications after that many (``len(published.notices)``).
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             self.published.arrived.clear()
-            for notice in reversed(self.published.notices):
+            for notice in reversed(self.published.notices[after:]):
                 if notice.uri == uri and notice.version == version:
                     return list(notice.diagnostics)
             await asyncio.wait_for(self.published.arrived.wait(), deadline - loop.time())

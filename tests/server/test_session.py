@@ -226,3 +226,22 @@ async def test_a_broken_root_configuration_is_shown_not_crashed_on(
         )
     )
     assert "E002" in {d.code for d in await client.diagnostics_for(uri, 1)}
+
+
+async def test_a_seed_changed_on_disk_is_seen_by_c010_once_reported(
+    client: SeedClient, project: Path
+) -> None:
+    uri = (project / "seeds" / "a.txt").as_uri()
+    client.open(uri, BROKEN_SEED)
+    assert "C010" not in {d.code for d in await client.diagnostics_for(uri, 1)}
+    twin = project / "seeds" / "b.txt"
+    twin.write_text(BROKEN_SEED, encoding="utf-8")
+    mark = len(client.published.notices)
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri=twin.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    found = await client.diagnostics_for(uri, 1, after=mark)
+    duplicate = next(d for d in found if d.code == "C010")
+    assert "seeds/b.txt:7:9" in duplicate.message

@@ -89,7 +89,10 @@ class SeedlintServer(LanguageServer):
     def _lint_if_current(self, uri: str, text: str, version: int | None) -> BufferLint | str | None:
         if self.version_of(uri) != version:
             return None  # the buffer changed while this run waited: a newer one is queued
-        return self.lint_now(uri, text, version)
+        try:
+            return self.lint_now(uri, text, version)
+        except Exception as error:  # as the CLI: say so, never take the session down
+            return f"internal error: {type(error).__name__}: {error}; please report it"
 
     def lint_now(self, uri: str, text: str, version: int | None) -> BufferLint | str | None:
         """Lint a buffer (on the worker thread); None when it is not a seed, or a config error."""
@@ -237,6 +240,9 @@ def build_server() -> SeedlintServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: SeedlintServer, params: types.InitializedParams) -> None:
+        for root in ls.projects.workspace_roots:
+            # Bring each workspace's project index up to date before the first file opens.
+            asyncio.get_running_loop().run_in_executor(ls.linter, ls.projects.prepare, root)
         workspace = ls.client_capabilities.workspace
         watched = workspace.did_change_watched_files if workspace else None
         if watched is None or not watched.dynamic_registration:

@@ -70,6 +70,19 @@ class Projects:
                 index = self._web_urls[config.root] = ProjectWebUrls(config)
             return index
 
+    def prepare(self, root: Path) -> None:
+        """Load the project index of the project at ``root``, so the first lint finds it ready.
+
+        Best effort, ahead of need: a failure here shows again (and is reported) when a
+        file of the project is linted.
+        """
+        settings = self.settings(root / "_")  # any name: the configuration is per folder
+        if settings.config is not None and settings.config.project_index:
+            try:
+                self.web_urls(settings.config).refresh()
+            except Exception:  # see the docstring
+                self.web_urls(settings.config).mark_stale()
+
     def forget(self, *, configs: bool) -> None:
         """Files changed on disk: re-read the project indexes (and the configs) when next used."""
         with self._lock:
