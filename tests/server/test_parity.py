@@ -90,6 +90,9 @@ async def test_every_case_file_matches_the_command_line(client: SeedClient, proj
         for target, text in texts.items()
     }
     assert any(f[4] == "C010" for found in expected.values() for f in found)
+    # The files appeared after the server started, as an editor's file watcher reports.
+    created = [types.FileEvent(t.as_uri(), types.FileChangeType.Created) for t in texts]
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(created))
     for target, text in texts.items():
         client.open(target.as_uri(), text)
     for target in texts:

@@ -32,6 +32,8 @@ DEFAULT_DEBOUNCE = 0.1
 PROBE_KIND = "source.seedlint.probe"
 _CONFIG_FILES = ("seedlint.toml", "pyproject.toml")
 _PROGRESS_INTERVAL = 0.1
+_RECHECK_ON_OPEN = 2.0
+"""Seconds: an open re-checks the project when its index was loaded longer ago than this."""
 
 
 class SeedlintServer(LanguageServer):
@@ -260,6 +262,9 @@ def build_server() -> SeedlintServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SeedlintServer, params: types.DidOpenTextDocumentParams) -> None:
+        # Seeds may have changed on disk unannounced (a checkout, a client without file
+        # watching): opening a file re-checks the project, unless it was just checked.
+        ls.projects.forget(configs=False, older_than=_RECHECK_ON_OPEN)
         ls.schedule(params.text_document.uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)

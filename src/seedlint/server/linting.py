@@ -83,13 +83,16 @@ class Projects:
             except Exception:  # see the docstring
                 self.web_urls(settings.config).mark_stale()
 
-    def forget(self, *, configs: bool) -> None:
-        """Files changed on disk: re-read the project indexes (and the configs) when next used."""
+    def forget(self, *, configs: bool, older_than: float = 0.0) -> None:
+        """Files changed on disk: re-read the project indexes (and the configs) when next used.
+
+        ``older_than``: only indexes loaded more than that many seconds ago.
+        """
         with self._lock:
             if configs:
                 self._settings.clear()
             for index in self._web_urls.values():
-                index.mark_stale()
+                index.mark_stale(older_than)
 
     def _workspace_root(self, file: Path) -> Path | None:
         inside = [root for root in self.workspace_roots if root in file.parents]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
@@ -98,17 +99,22 @@ class ProjectWebUrls:
 
     ``refresh`` brings the on-disk index up to date (reading only new or
     changed seeds) and replaces the in-memory copy; ``mark_stale`` asks for a
-    refresh before the next use (after a save or a change on disk).
+    refresh before the next use (after a save, a change on disk, or when a file
+    is opened and the copy is older than ``max_age`` seconds).
     """
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self._by_key: dict[str, list[WebUrlEntry]] | None = None
+        self._loaded = 0.0
+        self._generation = 0
         self._lock = threading.Lock()
 
-    def mark_stale(self) -> None:
-        """Re-read the index before the next look-up."""
-        self._by_key = None
+    def mark_stale(self, max_age: float = 0.0) -> None:
+        """Re-read the index before the next look-up (if loaded more than ``max_age`` s ago)."""
+        if time.monotonic() - self._loaded >= max_age:
+            self._generation += 1  # a refresh running now started too early: not kept
+            self._by_key = None
 
     def sharing(self, key: str, path: str) -> list[WebUrlEntry]:
         """The project's other seeds whose webUrl has ``key``, sorted by path."""
@@ -120,8 +126,11 @@ class ProjectWebUrls:
     def refresh(self) -> dict[str, list[WebUrlEntry]]:
         """Bring the index up to date and keep its facts in memory."""
         with self._lock:
+            generation = self._generation
             by_key: dict[str, list[WebUrlEntry]] = {}
             for seed in project_web_urls(self.config):
                 by_key.setdefault(seed.key, []).append(seed)
-            self._by_key = by_key
+            if generation == self._generation:
+                self._by_key = by_key
+                self._loaded = time.monotonic()
             return by_key
