@@ -206,7 +206,7 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         self._transports: dict[tuple[str, str, int], httpx.AsyncHTTPTransport] = {}
 
     def _for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
-        key = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
+        key = (url.scheme, url.host, _port(url))
         transport = self._transports.get(key)
         if transport is None:
             transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False)
@@ -574,7 +574,14 @@ def classify(exc: BaseException) -> tuple[Outcome, str]:
 
 def host_key(url: httpx.URL) -> str:
     """``host:port``: the unit of politeness, budgets and "unreachable"."""
-    return _key_text(url.host, url.port or (443 if url.scheme == "https" else 80))
+    return _key_text(url.host, _port(url))
+
+
+def _port(url: httpx.URL) -> int:
+    """The port connected to (port 0 is a port, not "the default")."""
+    if url.port is not None:
+        return url.port
+    return 443 if url.scheme == "https" else 80
 
 
 HOST_FAILURES = (httpx.TimeoutException, httpx.ConnectError, BudgetExpired)
@@ -597,12 +604,28 @@ class Session:
             time.monotonic() + settings.run_budget,
             f"the run's {settings.run_budget:g} s probe budget ran out",
         )
+        self.transport = transport
         release = transport.release if transport is not None else None
         self.limiter = Limiter(settings, self.run_deadline, release)
         self.head_refused: set[str] = set()  # hosts that answered HEAD with 405/501
         # Hosts whose HEAD answered 2xx/3xx: they implement HEAD, so their HEAD 404/410
         # is believed without a GET (saves a request per dead link on healthy sites).
         self.head_trusted: set[str] = set()
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """Send through the transport, bypassing the client's redirect and cookie handling.
+
+        ``AsyncClient.send`` builds the next request of every redirect even when
+        not following it, and raises on a Location it cannot build (``http:host/``,
+        port 65536): the redirect's status and Location would be lost. Redirects
+        are walked (and vetted) by hand anyway, and cookies must not leak from one
+        seed's URL to the next.
+        """
+        if self.transport is None:
+            return await self.client.send(request, stream=True)
+        response = await self.transport.handle_async_request(request)
+        response.request = request
+        return response
 
     def budget(self) -> Budget:
         """A fresh per-URL budget within the run's deadline."""
@@ -645,6 +668,7 @@ class Session:
         host = host_key(request.url)
         async with AsyncExitStack() as outer:
             attempt = 0
+            last_error: Exception | None = None
             while True:
                 stack = AsyncExitStack()
                 try:
@@ -655,9 +679,7 @@ class Session:
                     counters.requests += 1
                     request.extensions["timeout"] = budget.timeouts(self.settings)
                     try:
-                        response = await budget.run(
-                            self.client.send(request, stream=True), grace=_GRACE
-                        )
+                        response = await budget.run(self._send(request), grace=_GRACE)
                     except httpx.TimeoutException as exc:
                         over = budget.overrun()  # the client's timeout, cut to a budget's end
                         if over is None:
@@ -680,9 +702,14 @@ class Session:
                     counters.notes.append(f"retried after {type(exc).__name__}")
                     await asyncio.sleep(delay)
                     attempt += 1
+                    last_error = exc
                     continue
-                except BaseException:
+                except BaseException as exc:
                     await stack.aclose()
+                    if type(exc) is Verdict and last_error is not None:
+                        # The host was given up while this URL waited to retry: its
+                        # own failure is the verdict, not "not checked".
+                        raise last_error from None
                     raise
                 status = response.status_code
                 if retryable_status(status) and attempt < self.settings.retries:
