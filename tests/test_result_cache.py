@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -167,10 +169,11 @@ def test_damaged_entries_are_dropped_and_relinted(
             "SELECT value FROM entries WHERE namespace LIKE ? AND key = ?",
             (NAMESPACE + "%", keys[len(damage)]),
         ).fetchone()
-        altered = json.loads(value)
+        sealed = json.loads(value)
+        altered = json.loads(sealed["body"])
         assert altered["findings"], "the first files have findings"
         altered["findings"][0][4] = "a message the linter never wrote"
-        damage.append(json.dumps(altered))
+        damage.append(json.dumps({"body": json.dumps(altered), "check": sealed["check"]}))
         for key, value in zip(keys, damage, strict=False):
             connection.execute(
                 "UPDATE entries SET value = ? WHERE namespace LIKE ? AND key = ?",
@@ -221,7 +224,7 @@ def test_judged_now_is_recorded_for_every_entry(project: Path) -> None:
     linter.lint_paths([project / "seeds"], config, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
     with sqlite3.connect(project / "cache" / CACHE_FILE_NAME) as connection:
         values = [
-            json.loads(value)
+            json.loads(json.loads(value)["body"])
             for (value,) in connection.execute(
                 "SELECT value FROM entries WHERE namespace LIKE ?", (NAMESPACE + "%",)
             )
@@ -230,3 +233,45 @@ def test_judged_now_is_recorded_for_every_entry(project: Path) -> None:
     assert {entry["now"] for entry in values} == {
         datetime(2030, 1, 1, tzinfo=timezone.utc).timestamp()
     }
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every file whose bytes the cached path reads."""
+    read: list[Path] = []
+    original = linter._read_raw
+
+    def counting(file: Path, max_size: int) -> bytes | None:
+        read.append(file)
+        return original(file, max_size)
+
+    monkeypatch.setattr(linter, "_read_raw", counting)
+    return read
+
+
+def test_settled_unchanged_files_are_not_even_read(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _run(capsys, "--no-cache")
+    read = _reads(monkeypatch)
+    _run(capsys)  # the files were just written: stored without a trusted stamp
+    time.sleep(1.2)  # now they have settled
+    assert _run(capsys) == expected  # read once more, and their stamps stored
+    read.clear()
+    assert _run(capsys) == expected
+    assert read == []
+
+
+def test_a_rewrite_that_keeps_size_and_mtime_is_still_noticed(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = project / "seeds" / "clean.txt"
+    _run(capsys)
+    time.sleep(1.2)
+    _run(capsys)  # stamps of settled files stored
+    before = seed.stat()
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text.replace("quality: 33", "quality: -3"), encoding="utf-8")
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime
+    assert seed.stat().st_size == before.st_size
+    assert _run(capsys) == _run(capsys, "--no-cache")
+    assert "E004" in _run(capsys)[1]

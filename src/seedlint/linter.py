@@ -257,32 +257,49 @@ def lint_chunk(
     config = context.config
     reports: list[FileReport] = []
     entries: list[tuple[str, Any]] = []
+    real_root = config.root.resolve()
     for file in files:
-        if escapes_root(file, config.root):
+        # One resolve per file: inside the root, display_path is the resolved path
+        # relative to the resolved root, and the file cannot escape the root.
+        real = file.resolve()
+        if real.is_relative_to(real_root):
+            shown = real.relative_to(real_root).as_posix()
+            stamp = FileStamp.of(file)  # before reading (see lint_file)
+        elif escapes_root(file, config.root):
             reports.append(lint_file(file, context))  # S015, never read nor cached
             continue
-        shown = display_path(file, config.root)
-        # The stamp before reading (see lint_file); none outside the project root.
-        stamp = FileStamp.of(file) if inside_root(file, config.root) else None
+        else:  # outside the project root: no stamp, so C010 compares it with nothing
+            shown, stamp = display_path(file, config.root), None
+        entry = stored.get(str(file))
+        if entry is not None and result_cache.same_bytes(entry, stamp):
+            hit = result_cache.decode(entry, None, shown, context.now)
+            if hit is not None:
+                reports.append(FileReport(shown, hit.diagnostics, hit.web_url, stamp))
+                continue
         raw = _read_raw(file, config.max_file_size)
         if raw is None:  # unreadable or too large: reported, never cached
             result = read_seed_file(file, shown, config.max_file_size)
             reports.append(_finish(result, shown, context, stamp))
             continue
         key = result_cache.digest(raw)
-        entry = stored.get(str(file))
         hit = None if entry is None else result_cache.decode(entry, key, shown, context.now)
         if hit is not None:
             reports.append(FileReport(shown, hit.diagnostics, hit.web_url, stamp))
+            restamped = result_cache.restamp(entry, stamp)  # touched, or settled since
+            if restamped is not None:
+                entries.append((str(file), restamped))
             continue
         report = _finish(parse_seed(raw, shown), shown, context, stamp)
         reports.append(report)
-        entries.append(
-            (
-                str(file),
-                result_cache.encode(key, shown, context.now, report.diagnostics, report.web_url),
-            )
+        new = result_cache.encode(
+            key,
+            shown,
+            now=context.now,
+            stamp=stamp,
+            diagnostics=report.diagnostics,
+            web_url=report.web_url,
         )
+        entries.append((str(file), new))
     return reports, entries
 
 

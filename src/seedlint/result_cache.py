@@ -19,8 +19,12 @@ clock. As time only moves forward, a file without such a finding cannot gain
 one later; an entry holding one (or judged at a later instant than the run's
 own "now") is a miss, so the file is linted again.
 
+A file whose stamp (size, mtime, ctime, inode) is the one stored, taken when
+the file had not changed for a while, is trusted without reading it, as git
+trusts its index; any other file is read and its bytes' digest compared.
+
 The cache never changes a result; at worst it costs a re-lint. Every entry
-carries a digest of its own content: a damaged or unreadable entry is a miss, and the store's own failures turn into misses and
+is stored with a digest of its own text: a damaged or unreadable entry is a miss, and the store's own failures turn into misses and
 skipped writes (see :mod:`seedlint.cache`).
 """
 
@@ -39,6 +43,7 @@ from typing import Any
 from seedlint.cache import ResultCache
 from seedlint.config import CACHE_FILE_NAME, Config, default_cache_dir
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
+from seedlint.project_index import FileStamp
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.version import __version__
 
@@ -150,14 +155,17 @@ class CachedResult:
 def encode(
     raw_digest: str,
     shown: str,
+    *,
     now: datetime,
+    stamp: FileStamp | None,
     diagnostics: list[Diagnostic],
     web_url: WebUrlEntry | None,
 ) -> dict[str, Any]:
-    """An entry: the bytes' digest, the display path and instant they were judged under,
-    the findings and the webUrl fact."""
-    entry = {
+    """An entry: the bytes' digest and stamp, the display path and instant they were judged
+    under, the findings and the webUrl fact."""
+    return {
         "digest": raw_digest,
+        "stamp": _stamp_key(stamp),
         "shown": shown,
         "now": now.timestamp(),
         "findings": [_encode_finding(d) for d in diagnostics],
@@ -165,14 +173,31 @@ def encode(
         if web_url is None
         else [web_url.key, web_url.url, web_url.line, web_url.column, web_url.silenced],
     }
-    entry["check"] = _integrity(entry)
-    return entry
 
 
-def _integrity(entry: dict[str, Any]) -> str:
-    """A digest of an entry's content: a value damaged on disk is told from a real one."""
-    content = {key: value for key, value in entry.items() if key != "check"}
-    return digest(json.dumps(content, sort_keys=True, separators=(",", ":")).encode())
+def _stamp_key(stamp: FileStamp | None) -> list[int] | None:
+    """The stamp an entry can be trusted by without reading the file; None when the file
+    had changed too recently when stat()ed (its next change might keep the stamp)."""
+    if stamp is None or not stamp.settled:
+        return None
+    return [stamp.size, stamp.mtime_ns, stamp.ctime_ns, stamp.inode]
+
+
+def same_bytes(entry: Any, stamp: FileStamp | None) -> bool:
+    """True when ``stamp`` proves the file unchanged since ``entry`` was stored (as git
+    trusts its index): same size, mtime, ctime and inode, and settled when stored."""
+    return stamp is not None and entry.get("stamp") == [
+        stamp.size,
+        stamp.mtime_ns,
+        stamp.ctime_ns,
+        stamp.inode,
+    ]
+
+
+def restamp(entry: Any, stamp: FileStamp | None) -> dict[str, Any] | None:
+    """``entry`` with a new stamp, when the file's bytes matched but its stamp changed."""
+    key = _stamp_key(stamp)
+    return None if key is None or entry.get("stamp") == key else {**entry, "stamp": key}
 
 
 def _encode_finding(finding: Diagnostic) -> list[Any]:
@@ -195,21 +220,20 @@ def _encode_finding(finding: Diagnostic) -> list[Any]:
     ]
 
 
-def decode(entry: Any, raw_digest: str, shown: str, now: datetime) -> CachedResult | None:
-    """The result stored in ``entry``, if it holds for these bytes at ``now``; else None."""
+def decode(entry: Any, raw_digest: str | None, shown: str, now: datetime) -> CachedResult | None:
+    """The result stored in ``entry``, if it holds for these bytes (``raw_digest``, or None
+    when :func:`same_bytes` vouched for them) at ``now``; else None."""
     try:
-        if entry["digest"] != raw_digest or entry["shown"] != shown:
+        if raw_digest is not None and entry["digest"] != raw_digest:
             return None
-        if entry["check"] != _integrity(entry):
-            return None
-        if float(entry["now"]) > now.timestamp():
+        if entry["shown"] != shown or float(entry["now"]) > now.timestamp():
             return None
         diagnostics = [_decode_finding(item) for item in entry["findings"]]
         fact = None
         if entry["web_url"] is not None:
             key, url, line, column, silenced = entry["web_url"]
             fact = WebUrlEntry(shown, str(key), str(url), int(line), int(column), bool(silenced))
-    except (KeyError, TypeError, ValueError, IndexError):
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None  # damaged: linted again, and overwritten
     if any(d.code in TIME_DEPENDENT or d.path != shown for d in diagnostics):
         return None
@@ -233,6 +257,24 @@ def _decode_finding(item: list[Any]) -> Diagnostic:
         None if end_column is None else int(end_column),
         fix,
     )
+
+
+def _seal(entry: Any) -> dict[str, str]:
+    """The stored form: the entry's JSON text and a digest of it."""
+    body = json.dumps(entry, sort_keys=True, separators=(",", ":"))
+    return {"body": body, "check": digest(body.encode("utf-8", "surrogatepass"))}
+
+
+def _unseal(value: str) -> Any:
+    """The entry stored as ``value``; None when it is damaged (its digest does not fit)."""
+    try:
+        sealed = json.loads(value)
+        body = sealed["body"]
+        if digest(body.encode("utf-8", "surrogatepass")) != sealed["check"]:
+            return None
+        return json.loads(body)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 class ResultStore:
@@ -273,15 +315,14 @@ class ResultStore:
         )
         found: dict[str, Any] = {}
         for key, value in rows:
-            try:
-                found[key] = json.loads(value)
-            except ValueError:
-                continue
+            entry = _unseal(value)
+            if isinstance(entry, dict):
+                found[key] = entry
         return found
 
     def add(self, entries: Iterable[tuple[str, Any]]) -> None:
         """Remember new results; written in batches."""
-        self._pending.extend(entries)
+        self._pending.extend((key, _seal(entry)) for key, entry in entries)
         if len(self._pending) >= 500:
             self.flush()
 
