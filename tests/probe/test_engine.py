@@ -146,3 +146,33 @@ def test_connections_are_reused_per_host(server, local_settings, probe_run):
     assert report.requests == 24
     # HEAD answers are finished, not dropped, so each connection serves many requests.
     assert server.connections <= 4, server.connections
+
+
+def test_idle_pools_are_bounded(make_server, local_settings):
+    import asyncio
+
+    import httpx
+
+    from seedlint.probe._http import GuardedBackend, PerHostTransport
+    from seedlint.probe.guard import GuardPolicy
+
+    from .conftest import local_resolver
+    from .servers import ok
+
+    servers = [make_server() for _ in range(6)]  # six origins
+    for server in servers:
+        server.route("/page", ok())
+    backend = GuardedBackend(GuardPolicy.build(allow_private=True), local_resolver)
+
+    async def visit() -> list[int]:
+        transport = PerHostTransport(local_settings(), backend, max_pools=3)
+        open_pools = []
+        async with httpx.AsyncClient(transport=transport) as client:
+            for server in servers * 2:
+                assert (await client.get(server.url("/page"))).status_code == 200
+                open_pools.append(transport.open_pools)
+        return open_pools
+
+    assert asyncio.run(visit()) == [1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]
+    # Each origin's idle connection was closed to make room, then opened again.
+    assert [server.connections for server in servers] == [2] * 6

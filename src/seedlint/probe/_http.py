@@ -193,52 +193,88 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     and, being capped below hosts x per-host slots, evicts idle connections
     that the next request to that host needs. Pools of ``per_host``
     connections keep both costs small and connections alive for reuse; the
-    limiter's semaphores bound the total. A host's pools close as soon as none
-    of its URLs is active or waiting (``release``), so idle sockets do not
-    pile up over a long run.
+    limiter's semaphores bound the requests in flight. Idle sockets are bounded
+    too: a host's pools close as soon as none of its URLs is active or waiting
+    (``release``), and beyond ``max_pools`` open pools the least recently used
+    idle ones are closed (every URL task waits on its host from the start, so
+    without this a run over thousands of hosts could hold one idle socket per
+    host).
     """
 
-    def __init__(self, settings: ProbeSettings, backend: httpcore.AsyncNetworkBackend) -> None:
+    def __init__(
+        self,
+        settings: ProbeSettings,
+        backend: httpcore.AsyncNetworkBackend,
+        max_pools: int | None = None,
+    ) -> None:
         verify = _ssl_context(settings.verify)
         self._ssl = httpx.create_ssl_context(verify=verify, trust_env=False)
         self._backend = backend
         self._size = settings.per_host
+        self.max_pools = max_pools if max_pools is not None else 2 * settings.concurrency
+        # Least recently used first: a hit moves its origin to the end.
         self._transports: dict[tuple[str, str, int], httpx.AsyncHTTPTransport] = {}
+        self._pools: dict[tuple[str, str, int], httpcore.AsyncConnectionPool] = {}
 
-    def _for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
+    @property
+    def open_pools(self) -> int:
+        """How many origins have a pool now."""
+        return len(self._transports)
+
+    async def _for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
         key = (url.scheme, url.host, _port(url))
-        transport = self._transports.get(key)
-        if transport is None:
-            transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False)
-            # httpx has no public hook for a network backend, so swap the pool for
-            # one that has ours. trust_env=False also keeps environment proxies
-            # out: a proxy would connect on our behalf, unvetted.
-            transport._pool = httpcore.AsyncConnectionPool(
-                ssl_context=self._ssl,
-                max_connections=self._size,
-                max_keepalive_connections=self._size,
-                keepalive_expiry=5.0,
-                http1=True,
-                http2=False,
-                network_backend=self._backend,
-            )
+        transport = self._transports.pop(key, None)
+        if transport is not None:
             self._transports[key] = transport
+            return transport
+        await self._evict_idle()
+        transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False)
+        # httpx has no public hook for a network backend, so swap the pool for
+        # one that has ours. trust_env=False also keeps environment proxies
+        # out: a proxy would connect on our behalf, unvetted.
+        pool = httpcore.AsyncConnectionPool(
+            ssl_context=self._ssl,
+            max_connections=self._size,
+            max_keepalive_connections=self._size,
+            keepalive_expiry=5.0,
+            http1=True,
+            http2=False,
+            network_backend=self._backend,
+        )
+        transport._pool = pool
+        self._transports[key] = transport
+        self._pools[key] = pool
         return transport
+
+    async def _evict_idle(self) -> None:
+        """Close least recently used pools whose connections are all idle, down to max_pools."""
+        excess = len(self._transports) + 1 - self.max_pools
+        for key in list(self._transports):
+            if excess <= 0:
+                break
+            if all(connection.is_idle() for connection in self._pools[key].connections):
+                excess -= 1
+                await self._close(key)
+
+    async def _close(self, key: tuple[str, str, int]) -> None:
+        transport = self._transports.pop(key)
+        del self._pools[key]
+        await transport.aclose()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send through the pool of the request's origin."""
-        return await self._for(request.url).handle_async_request(request)
+        transport = await self._for(request.url)
+        return await transport.handle_async_request(request)
 
     async def release(self, host: str) -> None:
         """Close the pools of ``host`` (a ``host_key``): its connections are idle now."""
         for key in [k for k in self._transports if _key_text(k[1], k[2]) == host]:
-            await self._transports.pop(key).aclose()
+            await self._close(key)
 
     async def aclose(self) -> None:
         """Close every pool."""
-        transports, self._transports = list(self._transports.values()), {}
-        for transport in transports:
-            await transport.aclose()
+        for key in list(self._transports):
+            await self._close(key)
 
 
 def _key_text(host: str, port: int) -> str:

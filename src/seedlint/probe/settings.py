@@ -25,8 +25,13 @@ class ProbeSettings:
     operation; ``total_timeout`` is a wall-clock budget per URL that starts with
     the URL's first request and covers every redirect hop, retry, backoff wait
     and (for images) every range request. Time spent queued for a concurrency
-    slot before the first request is not counted, so a host with many URLs does
-    not time out merely by waiting its turn.
+    slot is not charged to a URL, so a host with many URLs does not time out
+    merely by waiting its turn; it is charged to ``host_budget`` (from the
+    host's first URL asking for a slot) and ``run_budget`` (from the start),
+    after which the URLs left are NOT_CHECKED. ``host_failures`` timeouts or
+    connection failures in a row make a host unreachable: its remaining URLs
+    get that verdict without a request. A Retry-After above
+    ``retry_after_max`` gives the host up for the run.
 
     Guard: by default only public addresses on ports 80/443 are contacted.
     ``allow_private=True`` disables the guard completely (addresses and ports).
