@@ -238,3 +238,14 @@ def test_emoji_amp_page_gets_u007_and_its_cache_url_checked() -> None:
     assert sorted(_codes(text)) == ["U007", "U011"]
     text = text.replace(cdn_line, f'    cdnAmpWebUrl: "{expected}"')
     assert sorted(_codes(text)) == ["U007"]
+
+
+def test_format_code_never_matches_unicode_digits() -> None:
+    """``\\d`` on text and ``str.isdigit`` accept every Unicode digit; these modules must not use them."""
+    src = Path(formats.__file__).parent.parent
+    modules = [*sorted((src / "formats").glob("*.py")), src / "amp.py"]
+    modules += [src / "rules" / "dates.py", src / "rules" / "urls.py"]
+    for module in modules:
+        code = module.read_text(encoding="utf-8")
+        assert "\\d" not in code.replace("\\\\d", ""), module
+        assert ".isdigit(" not in code and ".isdecimal(" not in code, module

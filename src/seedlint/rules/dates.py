@@ -30,7 +30,11 @@ INVALID_DATE_TIME = Rule(
     """
     `publishedDateTime` and `updatedDateTime` (top level and in related
     articles) must be RFC 3339 date-times naming a real calendar date and time:
-    no month 13, no February 30, no hour 25, `T` between date and time.
+    no month 13, no February 30, no hour 25, `T` between date and time, ASCII
+    digits only (a Bengali or full-width digit is not a 4). A leap second
+    (`:60`) exists only at 23:59:60 UTC, so `05:29:60+05:30` is one and
+    `22:59:60Z` is not. Checked on these fields whatever the schema says, and
+    on any other field a custom schema marks `format: date-time`.
     """,
     example="""
     ---

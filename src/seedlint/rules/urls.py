@@ -156,8 +156,14 @@ BAD_HOST = Rule(
     "A URL's host is not a valid host name (IDNA for internationalized names).",
     """
     Host labels are letters, digits and hyphens, at most 63 characters, not
-    starting or ending with a hyphen; internationalized names must be valid
-    under IDNA 2008. A host of digits only (`2130706433`) is an address in disguise.
+    starting or ending with a hyphen. Internationalized names must be valid
+    under IDNA 2008 with UTS #46 mapping, as browsers apply it: `xn--` labels
+    are decoded and checked like the Unicode they stand for, so a name gets the
+    same verdict in both spellings, and the bidi rule covers the whole name.
+    A host whose last label is a number is an IPv4 address, as browsers read
+    it: `http://foo.0x4` is invalid, and `2130706433` or `0x7f.1` is
+    127.0.0.1 in disguise. Zone identifiers (`[fe80::1%25eth0]`) and
+    IPvFuture literals (`[v1.fe]`) are refused.
     """,
     example="""
     ---
