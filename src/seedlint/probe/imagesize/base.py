@@ -6,6 +6,8 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TypeVar
 
+from seedlint.outcomes import MeasuredSize
+
 
 @dataclass(frozen=True)
 class ByteRequest:
@@ -31,15 +33,11 @@ class ByteRequest:
         return self.offset < 0
 
 
-@dataclass(frozen=True)
-class ImageSize:
-    """A trustworthy size: as stored, and as displayed after orientation metadata."""
+ImageSize = MeasuredSize
+"""A trustworthy size: as stored, and as displayed after orientation metadata.
 
-    format: str
-    width: int
-    height: int
-    display_width: int
-    display_height: int
+The same type the probe caches and online rules read, so a result needs no copying.
+"""
 
 
 @dataclass(frozen=True)
