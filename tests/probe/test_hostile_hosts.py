@@ -169,3 +169,22 @@ def test_cli_never_says_all_clean_for_an_unjudged_url(
     # originalUrl, webUrl and related webUrl: bad redirects; one image: bad port; one: no data.
     assert sorted(codes) == ["I002", "L013", "L013", "L013", "L013"], out
     assert "All clean" not in out
+
+
+def test_immediate_rerun_does_not_wait_out_timeouts_again(
+    silent: SilentServer, local_settings, probe_run, cache_file
+) -> None:
+    urls = [silent.url(f"/hang/{i}") for i in range(4)]
+    settings = local_settings(
+        use_cache=True, cache_path=cache_file, read_timeout=1.5, total_timeout=1.5
+    )
+    began = time.monotonic()
+    cold = probe_run(urls, settings=settings)
+    cold_wall = time.monotonic() - began
+    began = time.monotonic()
+    warm = probe_run(urls, settings=settings)
+    warm_wall = time.monotonic() - began
+    assert {r.outcome for r in cold.links.values()} == {Outcome.TIMEOUT}
+    assert {r.outcome for r in warm.links.values()} == {Outcome.TIMEOUT}
+    assert warm.from_cache == 4 and warm.requests == 0
+    assert warm_wall <= 0.1 * cold_wall, (warm_wall, cold_wall)

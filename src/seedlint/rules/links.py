@@ -41,7 +41,8 @@ SERVER_ERROR = Rule(
     "A URL still answers with a 5xx server error after the retries.",
     f"""
     The site is failing for this page. Retries back off exponentially with
-    jitter; transient failures are never cached, so the next run asks again.
+    jitter; transient failures are cached only briefly (five minutes,
+    `cache-transient-ttl-minutes`) and then say "(from cache)".
     {_PROBE_NOTE}
     """,
     example="""
@@ -106,7 +107,10 @@ TIMEOUT = Rule(
     "A server did not answer within the timeout.",
     f"""
     A URL that timed out is not tried again with GET, so a hung host costs one
-    timeout, not two. Timeouts are not cached.
+    timeout, not two. A host that times out three times in a row is given up:
+    its other URLs get this verdict at once. Timeouts are cached only briefly
+    (`cache-transient-ttl-minutes`), so an immediate re-run does not wait them
+    out again; such findings say "(from cache)".
     {_PROBE_NOTE}
     """,
     example="""
