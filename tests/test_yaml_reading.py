@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
 from seedlint import lint_text
-from seedlint.document import parse_seed
+from seedlint.document import SeedDocument, compose_yaml, parse_seed
 from seedlint.document.loader import LOADERS
 from tests.conftest import CASES, FIXED_NOW
 
@@ -93,3 +94,28 @@ def test_both_loaders_read_every_case_file_and_seed_alike(path: Path) -> None:
         assert repr(python.document.data) == repr(fast.document.data)
         assert python.document.values == fast.document.values
         assert python.document.keys == fast.document.keys
+
+
+_PIECES = ["a", "b", "1", "0x1", "yes", " ", " ", "  ", "\t", "\n", "\n", "- ", ": ", ":", "?",
+           "? ", "#", " #c", "[", "]", "{", "}", ",", "'", '"', "|", ">", "&x ", "*x", "!!str ",
+           "!t ", "---", "...", "%YAML 1.2\n", "\\", "-"]  # fmt: skip
+
+
+def test_both_loaders_agree_on_generated_yaml_fragments() -> None:
+    """4,000 fragments of YAML's significant characters (fixed seed), each ending a line."""
+    chooser = random.Random(1)
+    for _ in range(4000):
+        pieces = chooser.choices(_PIECES, k=chooser.randint(1, 14))
+        text = "".join(pieces).rstrip("\n") + "\n"
+        results = []
+        for name in ("libyaml", "python"):
+            document = SeedDocument(path="t", text=text, data=None)
+            read = compose_yaml(document, text, loader=LOADERS[name])
+            findings = [(d.line, d.column, d.code, d.message) for d in read.diagnostics]
+            results.append((findings, repr(document.data) if read.document else None))
+        assert results[0] == results[1], text
+
+
+def test_a_parse_error_on_an_anchors_line_is_still_reported() -> None:
+    findings = _lint("category: news", "category: &a news: more")
+    assert sorted(f[2] for f in findings) == ["S003", "S008"]

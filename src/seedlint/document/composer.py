@@ -229,11 +229,10 @@ class Composer:
                 styles[path] = style
                 value = event.value
                 if style:
-                    if start.line != end.line:
-                        if style in "|>":
-                            self.block_scalars.append(path)
-                        else:
-                            self.multiline.append(path)
+                    if style in "|>":
+                        self.block_scalars.append(path)
+                    elif start.line != end.line:
+                        self.multiline.append(path)
                 elif value[:1] in look_closer or start.line != end.line:
                     value = self._plain(value, path, span)
             else:
@@ -312,8 +311,10 @@ class Composer:
         value: str = event.value
         style = event.style or ""
         self.document.styles[path] = style
-        if span.line != span.end_line and style:
-            (self.block_scalars if style in "|>" else self.multiline).append(path)
+        if style in ("|", ">"):
+            self.block_scalars.append(path)
+        elif style and span.line != span.end_line:
+            self.multiline.append(path)
         tag = event.tag
         if tag is not None and tag != "!":
             if tag not in _ACCEPTED_SCALAR_TAGS:

@@ -128,6 +128,51 @@ class CompatibleSafeLoader(yaml.SafeLoader):
         prefix = self.prefix(3)
         return prefix in ("---", "...") and self.peek(3) in _BLANK_OR_BREAK
 
+    def scan_block_scalar_indicators(self, start_mark: Any) -> tuple[bool | None, int | None]:
+        # As PyYAML's, but a tab or a '#' may follow the indicators (libyaml).
+        chomping: bool | None = None
+        increment: int | None = None
+        for _ in range(2):
+            ch = self.peek()
+            if ch in "+-" and chomping is None:
+                chomping = ch == "+"
+            elif ch in "0123456789" and increment is None:
+                increment = int(ch)
+                if increment == 0:
+                    raise ScannerError(
+                        "while scanning a block scalar",
+                        start_mark,
+                        "expected indentation indicator in the range 1-9, but found 0",
+                        self.get_mark(),
+                    )
+            else:
+                break
+            self.forward()
+        if self.peek() not in _BLANK_OR_BREAK + "#":
+            raise ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                f"expected chomping or indentation indicators, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        return chomping, increment
+
+    def scan_block_scalar_ignored_line(self, start_mark: Any) -> None:
+        # As PyYAML's, but tabs are blanks here too (libyaml).
+        while self.peek() in " \t":
+            self.forward()
+        if self.peek() == "#":
+            while self.peek() not in "\0" + _BREAK:
+                self.forward()
+        if self.peek() not in "\0" + _BREAK:
+            raise ScannerError(
+                "while scanning a block scalar",
+                start_mark,
+                f"expected a comment or a line break, but found {self.peek()!r}",
+                self.get_mark(),
+            )
+        self.scan_line_break()
+
     def scan_block_scalar_indentation(self) -> tuple[list[str], int, Any]:
         # As PyYAML's, but a tab where the indentation is still being detected is an error.
         chunks: list[str] = []
@@ -269,7 +314,10 @@ _LIBYAML_WORDING = [
             r"expected ',' or '([}\]])', but got .* while parsing a flow (mapping|sequence)",
             r"did not find expected ',' or '\1' while parsing a flow \2",
         ),
-        (r"mapping values are not allowed here", "mapping values are not allowed in this context"),
+        (
+            r"mapping (values|keys) are not allowed here",
+            r"mapping \1 are not allowed in this context",
+        ),
         (
             r"^sequence entries are not allowed here",
             "block sequence entries are not allowed in this context",

@@ -80,7 +80,11 @@ def compose_yaml(
     tab_lines = check_syntax(composer, error.line if error is not None else None)
     diagnostics = composer.diagnostics
     if error is not None:
-        explained = {d.line for d in diagnostics} | {d.line for d in known or ()} | tab_lines
+        # A raw control character, a tab or one of the syntax checks explains a parse
+        # error on its line; an anchor or a tag there does not.
+        explaining = (structure.CONTROL_CHARACTER.code, structure.YAML_SYNTAX.code)
+        explained = {d.line for d in [*diagnostics, *(known or ())] if d.code in explaining}
+        explained |= tab_lines
         if error.line not in explained:
             diagnostics.append(error)
     # Invalid YAML is not checked further, whichever check found it.
