@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import signal
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -129,13 +130,26 @@ def lint_paths(
     duplicates = cross_file.CrossFilePass(config, targets)
     checked: list[str] = []
     notices: list[str] = []
-    for report in _lint_files(files, config, now, collect_urls=probing, notices=notices):
-        diagnostics.extend(report.diagnostics)
-        duplicates.add(report.path, report.stamp, report.web_url)
-        if report.url_uses:
-            kept.append(report)
-        if config.output_format == "junit":  # the one report that lists clean files too
-            checked.append(report.path)
+    done = 0
+    interrupted = False
+    reports = _lint_files(files, config, now, collect_urls=probing, notices=notices)
+    try:
+        for report in reports:
+            done += 1
+            diagnostics.extend(report.diagnostics)
+            duplicates.add(report.path, report.stamp, report.web_url)
+            if report.url_uses:
+                kept.append(report)
+            if config.output_format == "junit":  # the one report that lists clean files too
+                checked.append(report.path)
+    except KeyboardInterrupt:
+        # Ctrl-C: what finished is reported, and the rest named as not checked.
+        interrupted = True
+        notices.append(
+            f"interrupted: {done} of {len(files)} files checked, {len(files) - done} not checked"
+        )
+    finally:
+        reports.close()  # closes the result cache and any worker pool now
     stats: dict[str, int] = {}
     diagnostics.extend(
         duplicates.finish(
@@ -147,8 +161,7 @@ def lint_paths(
         )
     )
     summary = None
-    interrupted = False
-    if probing:
+    if probing and not interrupted:
         from seedlint.online import run_online_checks
 
         online, summary, interrupted = run_online_checks(
@@ -161,7 +174,7 @@ def lint_paths(
     digests = {r.path: r.text_digest for r in kept if r.text_digest is not None}
     return LintResult(
         diagnostics,
-        len(files),
+        done,
         files_with_findings,
         summary,
         stats,
@@ -179,7 +192,7 @@ def _lint_files(
     *,
     collect_urls: bool,
     notices: list[str] | None = None,
-) -> Iterator[FileReport]:
+) -> Generator[FileReport, None, None]:
     context = _context(config, now, collect_urls=collect_urls)  # before any fork
     store = _result_store(config, context)
     jobs = config.jobs or os.cpu_count() or 1
@@ -239,6 +252,9 @@ _WORKER_CONTEXT: CheckContext | None = None
 def _init_worker(context: CheckContext) -> None:
     global _WORKER_CONTEXT  # noqa: PLW0603 - one context per worker process, set once
     _WORKER_CONTEXT = context
+    # Ctrl-C is the parent's to handle (it reports what finished and ends the pool);
+    # workers printing their own KeyboardInterrupt tracebacks would only add noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _lint_chunk(chunk: Chunk) -> tuple[list[FileReport], list[tuple[str, Any]]]:

@@ -167,3 +167,34 @@ def test_ctrl_c_reports_what_finished_and_exits_130(tmp_path, servers) -> None:
     # The hung host's URLs are named as not checked, with the reason.
     assert "L014" in report and "interrupted" in report
     assert b"interrupted" in shown + tail
+
+
+def test_ctrl_c_while_linting_reports_the_files_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from seedlint import linter
+    from seedlint.cli import main
+
+    (tmp_path / "seedlint.toml").write_text("")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for n in range(5):
+        (seeds / f"s{n}.txt").write_text("---\ntitle: x\n---\n")  # far from a valid seed
+    real = linter.lint_chunk
+    calls = 0
+
+    def interrupted_on_the_third(*args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt  # what Ctrl-C raises in the middle of the run
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(linter, "CHUNK_SIZE", 1)
+    monkeypatch.setattr(linter, "lint_chunk", interrupted_on_the_third)
+    argv = [str(seeds), "--jobs", "1", "--no-cache", "--color", "never"]
+    assert main(argv) == 130
+    captured = capsys.readouterr()
+    shown = {line.split(":")[0] for line in captured.out.splitlines() if line.startswith("seeds/")}
+    assert shown == {"seeds/s0.txt", "seeds/s1.txt"}
+    assert "interrupted: 2 of 5 files checked, 3 not checked" in captured.err
