@@ -27,7 +27,7 @@ from seedlint.rules.consistency import (
     check_duplicate_web_urls,
     web_url_entry,
 )
-from seedlint.suppressions import parse_suppressions
+from seedlint.suppressions import suppressions_of
 
 IndexStats = dict[str, int]
 
@@ -38,7 +38,7 @@ def web_url_fact(document: SeedDocument | None, path: str) -> WebUrlEntry | None
     if entry is None or document is None or "seedlint" not in document.text:
         return entry
     probe = DUPLICATE_WEB_URL.at(path, entry.line, entry.column, "")
-    silenced = parse_suppressions(document.text).silences(probe)
+    silenced = suppressions_of(document).silences(probe)
     return dataclasses.replace(entry, silenced=silenced)
 
 

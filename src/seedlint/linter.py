@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seedlint import cross_file, result_cache
-from seedlint.catalogue.files import OUTSIDE_PROJECT
+from seedlint.catalogue.files import OUTSIDE_PROJECT, UNKNOWN_SUPPRESSION
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import discover, display_path, escapes_root, inside_root
@@ -24,7 +24,7 @@ from seedlint.rules import consistency, dates, structure, urls
 from seedlint.rules import schema as schema_rules
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.context import CheckContext
-from seedlint.suppressions import Suppressions, parse_suppressions, per_file_codes
+from seedlint.suppressions import Suppressions, may_suppress, per_file_codes, suppressions_of
 
 if TYPE_CHECKING:
     from seedlint.online import UrlUse
@@ -354,6 +354,16 @@ def _outside_project(file: Path, shown: str) -> Diagnostic:
     return OUTSIDE_PROJECT.at(shown, 1, 1, message)
 
 
+def unknown_suppressions(suppressions: Suppressions, shown: str) -> list[Diagnostic]:
+    """S017 for each code or name in an inline comment that matches no rule."""
+    return [
+        UNKNOWN_SUPPRESSION.at(
+            shown, u.line, u.column, f"{u.text!r} in a seedlint: ignore comment names no rule"
+        )
+        for u in suppressions.unknown
+    ]
+
+
 def _finish(
     result: ReadResult, shown: str, context: CheckContext, stamp: FileStamp | None = None
 ) -> FileReport:
@@ -363,8 +373,11 @@ def _finish(
         for check in document_checks():
             diagnostics.extend(check(document, context))
     suppressions = None
-    if document is not None and (diagnostics or context.collect_urls):
-        suppressions = parse_suppressions(document.text)
+    if document is not None and (
+        diagnostics or context.collect_urls or may_suppress(document.text)
+    ):
+        suppressions = suppressions_of(document)
+        diagnostics.extend(unknown_suppressions(suppressions, shown))
     uses: tuple[UrlUse, ...] = ()
     if context.collect_urls and document is not None:
         from seedlint.online import collect_url_uses

@@ -1,4 +1,5 @@
-"""Rules about seed files as files: where they lead, and whether a fix could be written.
+"""Rules about seed files as files: where they lead, whether a fix could be written, and
+whether their inline suppression comments name real rules.
 
 Reported by the engine (discovery, linting, ``--fix``) rather than by a rule
 over a document, so their metadata sits in the catalogue.
@@ -63,4 +64,31 @@ FIX_NOT_WRITTEN = Rule(
     ---
     """,
 )
-RULES = (OUTSIDE_PROJECT, FIX_NOT_WRITTEN)
+UNKNOWN_SUPPRESSION = Rule(
+    "S017",
+    "unknown-suppression",
+    "An inline `# seedlint: ignore[...]` comment names a code or rule name that does not exist.",
+    """
+    A typo in a suppression (`ignore[E033]` for `E003`) silences nothing:
+    the finding it was meant for still appears and nobody learns why. Codes,
+    code prefixes and rule names (`ignore[wrong-type]`) are accepted, as on
+    the command line, where an unknown one is an error. Reported at the
+    unknown code; only real YAML comments count (the same text inside a
+    quoted value is a value, not a suppression).
+    """,
+    severity=Severity.WARNING,
+    example="""
+    ---
+    title: EU restricts facial recognition exports
+    quality: "33"  # seedlint: ignore[E033]
+    ---
+    """,
+    use_instead="""
+    ---
+    title: EU restricts facial recognition exports
+    quality: "33"  # seedlint: ignore[E003]
+    ---
+    """,
+)
+
+RULES = (OUTSIDE_PROJECT, FIX_NOT_WRITTEN, UNKNOWN_SUPPRESSION)

@@ -211,10 +211,8 @@ IP_HOST = Rule(
     """
     Readers follow names, not addresses: an address breaks when the site
     moves, cannot be checked against `provider.domain` and has no valid TLS
-    certificate. A public address is a warning. A private, loopback,
-    link-local or reserved address (`127.0.0.1`, `10.0.0.5`, `[::1]`,
-    `169.254.169.254`) is an error: no reader can reach it, and a crawler
-    that follows it probes the network it runs in.
+    certificate. A public address is this warning; a private, loopback,
+    link-local or reserved one is U013 (an error).
     """,
     example="""
     ---
@@ -227,6 +225,28 @@ IP_HOST = Rule(
     ---
     """,
     severity=Severity.WARNING,
+)
+PRIVATE_ADDRESS_HOST = Rule(
+    "U013",
+    "private-address-host",
+    "A URL's host is a private, loopback, link-local or reserved IP address.",
+    """
+    No reader can reach `127.0.0.1`, `10.0.0.5`, `[::1]` or
+    `169.254.169.254`, and a crawler that follows such a URL probes the
+    network it runs in (the cloud metadata service, an internal admin page).
+    Public IP hosts are U009, a warning; these are errors. Until this rule
+    existed, U009 reported them as errors while listing itself as a warning.
+    """,
+    example="""
+    ---
+    webUrl: https://10.0.0.5/202010/eu-restrictions
+    ---
+    """,
+    use_instead="""
+    ---
+    webUrl: https://www.example.com/202010/eu-restrictions
+    ---
+    """,
 )
 FOREIGN_HOST = Rule(
     "U010",
@@ -318,6 +338,7 @@ RULES = (
     BAD_HOST,
     PLAIN_HTTP,
     IP_HOST,
+    PRIVATE_ADDRESS_HOST,
     FOREIGN_HOST,
     WRONG_AMP_CACHE_URL,
     MISSING_AMP_CACHE_URL,
@@ -406,7 +427,7 @@ def _check_ip_host(document: SeedDocument, path: JsonPath, url: str) -> Iterator
         yield IP_HOST.at(document.path, span.line, span.column, message)
     else:
         message = f"{describe_path(path)} host {host} is a private or reserved IP address; no reader can reach it"
-        yield IP_HOST.at(document.path, span.line, span.column, message, severity=Severity.ERROR)
+        yield PRIVATE_ADDRESS_HOST.at(document.path, span.line, span.column, message)
 
 
 def _check_provider_domain(
@@ -423,7 +444,7 @@ def _check_provider_domain(
             continue
         host_text = url_host(url).lower()
         if ip_address(host_text) is not None:
-            continue  # U009 says it better
+            continue  # U009 or U013 says it better
         host = ascii_host(host_text)
         if host is None or host == domain or host.endswith("." + domain):
             continue

@@ -17,7 +17,7 @@ from seedlint.online import collect_url_uses, run_online_checks
 from seedlint.probe import ProgressSnapshot
 from seedlint.registry import RuleSelection
 from seedlint.server.linting import BufferLint
-from seedlint.suppressions import parse_suppressions, per_file_codes
+from seedlint.suppressions import per_file_codes, suppressions_of
 
 PROBE_COMMAND = "seedlint.probe"
 PROBE_TITLE = "Probe links and images in this file"
@@ -46,7 +46,7 @@ def probe_buffer(
     uses = tuple(collect_url_uses(document))
     if not uses:
         return ProbeOutcome(lint.version, [], "Nothing to probe: no links or images.", 0)
-    suppressions = parse_suppressions(document.text)
+    suppressions = suppressions_of(document)
     per_file, summary, _interrupted = run_online_checks([uses], config, progress)
     ignored = per_file_codes(lint.shown, config.per_file_ignores)
     enabled = RuleSelection(config.select, (*config.ignore, *sorted(ignored))).enabled_codes()
