@@ -214,3 +214,36 @@ def test_output_file_and_fix_share_one_atomic_write() -> None:
     from seedlint.reporters import output
 
     assert output.write_atomically is fix.write_atomically is atomic.write_atomically
+
+
+def test_kill_during_fix_leaves_the_old_or_the_new_file_and_the_next_run_cleans_up(
+    project: Path,
+) -> None:
+    """SIGKILL at random moments of ``--fix`` on a large seed: never half a file."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    seed = _fixable(project)
+    big = WHITESPACE.replace(
+        'excerpt: "The European Union', 'excerpt: "' + "padding " * 40_000 + "The European Union"
+    )
+    command = [sys.executable, "-m", "seedlint", "check", "--no-cache", "--fix", "-q", str(seed)]
+    subprocess.run(command, capture_output=True, check=False, cwd=project)
+    randomness = random.Random(8)
+    seed.write_text(big, encoding="utf-8")
+    subprocess.run(command, capture_output=True, check=False, cwd=project)
+    fixed = seed.read_bytes()
+    assert fixed != big.encode()
+    for _ in range(6):
+        seed.write_text(big, encoding="utf-8")
+        process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL)
+        time.sleep(randomness.uniform(0.1, 0.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert seed.read_bytes() in (big.encode(), fixed)
+    subprocess.run(command, capture_output=True, check=False, cwd=project)
+    assert seed.read_bytes() == fixed
+    assert [p.name for p in seed.parent.iterdir()] == ["a.txt"]
