@@ -243,3 +243,15 @@ def test_no_configuration_file_means_no_toml_parser_imported(tmp_path: Path) -> 
         check=False,
     )
     assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr
+
+
+def test_default_paths_are_found_from_a_subfolder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _git_init(tmp_path)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text(_seed("https://example.com", quality='"33"'))
+    monkeypatch.chdir(tmp_path / "docs")
+    assert main(["-q", "--color", "never"]) == ExitCode.FINDINGS
+    assert "seeds/a.txt:9:10: E003" in capsys.readouterr().out
