@@ -255,3 +255,21 @@ def test_default_paths_are_found_from_a_subfolder(
     monkeypatch.chdir(tmp_path / "docs")
     assert main(["-q", "--color", "never"]) == ExitCode.FINDINGS
     assert "seeds/a.txt:9:10: E003" in capsys.readouterr().out
+
+
+def test_root_is_found_from_a_symlink_as_given(tmp_path: Path) -> None:
+    """A seed linked to a file outside the project belongs to the project holding the link."""
+    project, outside = tmp_path / "x", tmp_path / "outside"
+    (project / "seeds").mkdir(parents=True)
+    outside.mkdir()
+    _git_init(project)
+    (outside / "creds.yml").write_text("---\nk: 1\n---\n")
+    (outside / "seedlint.toml").write_text("allow-private = true\n")
+    link = project / "seeds" / "evil.txt"
+    link.symlink_to("../../outside/creds.yml")
+    assert find_project(link).root == project
+    config = load_config(None, [link])
+    assert config.root == project and not config.allow_private
+    linked_folder = tmp_path / "linked"
+    linked_folder.symlink_to(project)
+    assert find_project(linked_folder / "seeds" / "evil.txt").root == linked_folder

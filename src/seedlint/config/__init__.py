@@ -153,8 +153,8 @@ def find_project(
     configuration file: the root is the git work tree's top, else the working folder.
     """
     if config_file is not None:
-        return Project(config_file.resolve().parent, config_file)
-    folder = start.resolve()
+        return Project(_absolute(config_file).parent, config_file)
+    folder = _absolute(start)
     while not folder.is_dir() and folder != folder.parent:
         folder = folder.parent
     seen: list[Path] = []
@@ -261,7 +261,7 @@ def config_from_table(
     """Validate one options table and turn it into a Config rooted at the file's folder."""
     if not isinstance(table, Mapping):
         raise toml.error("[tool.seedlint] must be a table", where)
-    root = toml.path.resolve().parent
+    root = _absolute(toml.path).parent
     values: dict[str, Any] = {}
     for key, raw in table.items():
         option = OPTION_BY_KEY.get(key)
@@ -360,9 +360,18 @@ def with_command_line(
 
 
 def _common_folder(paths: Iterable[Path]) -> Path:
-    resolved = [p.resolve() for p in paths]
+    resolved = [_absolute(p) for p in paths]
     common = resolved[0]
     for path in resolved[1:]:
         while common != path and common not in path.parents:
             common = common.parent
     return common
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute without following symlinks.
+
+    The root is found from a path as given: a seed that is a symlink to a file
+    outside the project still belongs to the project holding the link.
+    """
+    return Path(os.path.abspath(path))  # noqa: PTH100 - resolve() would follow symlinks
