@@ -196,6 +196,8 @@ class SeedGenerator:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.web_urls: set[str] = set()
+        """Every webUrl written so far: C010 would rightly report a repeat."""
 
     # -- pieces ------------------------------------------------------------------------
 
@@ -307,6 +309,9 @@ class SeedGenerator:
         title = self.title()
         published, published_text = self.date()
         web_url = self.article_url(provider, title, published)
+        if web_url in self.web_urls:  # the same headline twice (rare): every webUrl stays unique
+            web_url = f"{web_url.rstrip('/')}-{len(self.web_urls)}"
+        self.web_urls.add(web_url)
         original_url = (
             web_url if rng.random() < 0.7 else self.article_url(provider, title, published)
         )
