@@ -290,14 +290,14 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "cache",
         _boolean,
-        "read and write cached probe results",
+        "read and write cached lint and probe results",
         "true",
         "--no-cache",
     ),
     Option(
         "cache-dir",
         _path,
-        "where the probe cache and the project index live",
+        "where the result and probe caches and the project index live",
         '".seedlint-cache"',
         "--cache-dir",
         widens_reach=True,
