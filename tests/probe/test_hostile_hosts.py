@@ -188,3 +188,20 @@ def test_immediate_rerun_does_not_wait_out_timeouts_again(
     assert {r.outcome for r in warm.links.values()} == {Outcome.TIMEOUT}
     assert warm.from_cache == 4 and warm.requests == 0
     assert warm_wall <= 0.1 * cold_wall, (warm_wall, cold_wall)
+
+
+def test_a_name_that_does_not_resolve_is_given_up(local_settings, probe_run) -> None:
+    from .conftest import local_resolver
+
+    lookups = 0
+
+    async def counting(host: str, port: int) -> object:
+        nonlocal lookups
+        lookups += 1
+        return await local_resolver(host, port)
+
+    urls = [f"http://gone.invalid/{i}" for i in range(40)]
+    report = probe_run(urls, settings=local_settings(), resolver=counting)
+    assert {r.outcome for r in report.links.values()} == {Outcome.DNS_FAILURE}
+    settings = local_settings()
+    assert lookups <= settings.per_host + settings.host_failures  # not one per URL

@@ -620,7 +620,7 @@ def _port(url: httpx.URL) -> int:
     return 443 if url.scheme == "https" else 80
 
 
-HOST_FAILURES = (httpx.TimeoutException, httpx.ConnectError, BudgetExpired)
+HOST_FAILURES = (httpx.TimeoutException, httpx.ConnectError, BudgetExpired, DnsFailure)
 """What counts towards declaring a host unreachable (TLS failures are excluded below)."""
 
 
