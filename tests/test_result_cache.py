@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from seedlint import linter
+from seedlint import lint_text, linter
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME, Config
-from seedlint.result_cache import NAMESPACE
+from seedlint.result_cache import NAMESPACE, TIME_DEPENDENT
 from tests.conftest import CASES, FIXED_NOW, PROJECT, REAL_SEED
 
 FORMATS = ("text", "json")
@@ -275,3 +275,17 @@ def test_a_rewrite_that_keeps_size_and_mtime_is_still_noticed(
     assert seed.stat().st_size == before.st_size
     assert _run(capsys) == _run(capsys, "--no-cache")
     assert "E004" in _run(capsys)[1]
+
+
+@pytest.mark.parametrize("case", sorted(CASES.rglob("*.txt")), ids=lambda p: p.name)
+def test_only_time_dependent_findings_change_with_the_clock_and_only_disappear(
+    case: Path,
+) -> None:
+    """What lets an entry judged earlier stand later: time passing never adds a finding,
+    and only codes listed in TIME_DEPENDENT change."""
+    raw = case.read_bytes()
+    earlier = {(d.line, d.column, d.code, d.message) for d in lint_text(raw, now=FIXED_NOW)}
+    later_now = FIXED_NOW + timedelta(days=365 * 200)
+    later = {(d.line, d.column, d.code, d.message) for d in lint_text(raw, now=later_now)}
+    assert later <= earlier
+    assert {code for _, _, code, _ in earlier - later} <= TIME_DEPENDENT
