@@ -20,7 +20,7 @@ from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_fi
 from seedlint.project_index import FileStamp
 from seedlint.registry import RuleSelection
 from seedlint.result_cache import ResultStore
-from seedlint.rules import consistency, dates, structure, urls
+from seedlint.rules import consistency, dates, editorial, structure, urls, vocabulary
 from seedlint.rules import schema as schema_rules
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.context import CheckContext
@@ -52,6 +52,8 @@ def document_checks() -> tuple[DocumentCheck, ...]:
         urls.check_urls,
         consistency.check_values,
         structure.check_ambiguous_scalars,
+        editorial.check_editorial,
+        vocabulary.check_vocabulary,
     )
 
 
@@ -91,6 +93,8 @@ class FileReport:
     suppressions: Suppressions | None = None
     text_digest: str | None = None
     """Of the text read, when probing: online fixes are written only over this text."""
+    keywords: vocabulary.KeywordFacts | None = None
+    """For the cross-file vocabulary checks (C016, C017)."""
 
 
 def lint_text(
@@ -137,7 +141,7 @@ def lint_paths(
         for report in reports:
             done += 1
             diagnostics.extend(report.diagnostics)
-            duplicates.add(report.path, report.stamp, report.web_url)
+            duplicates.add(report.path, report.stamp, report.web_url, report.keywords)
             if report.url_uses:
                 kept.append(report)
             if config.output_format == "junit":  # the one report that lists clean files too
@@ -153,8 +157,8 @@ def lint_paths(
     stats: dict[str, int] = {}
     diagnostics.extend(
         duplicates.finish(
-            lambda shown: (
-                "C010" in _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
+            lambda code, shown: (
+                code in _enabled_codes(config, per_file_codes(shown, config.per_file_ignores))
             ),
             stats,
             notices,
@@ -290,7 +294,9 @@ def lint_chunk(
         if entry is not None and result_cache.same_bytes(entry, stamp):
             hit = result_cache.decode(entry, None, shown, context.now)
             if hit is not None:
-                reports.append(FileReport(shown, hit.diagnostics, hit.web_url, stamp))
+                reports.append(
+                    FileReport(shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
+                )
                 continue
         raw = _read_raw(file, config.max_file_size)
         if raw is None:  # unreadable or too large: reported, never cached
@@ -300,7 +306,9 @@ def lint_chunk(
         key = result_cache.digest(raw)
         hit = None if entry is None else result_cache.decode(entry, key, shown, context.now)
         if hit is not None:
-            reports.append(FileReport(shown, hit.diagnostics, hit.web_url, stamp))
+            reports.append(
+                FileReport(shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
+            )
             restamped = result_cache.restamp(entry, stamp)  # touched, or settled since
             if restamped is not None:
                 entries.append((str(file), restamped))
@@ -314,6 +322,7 @@ def lint_chunk(
             stamp=stamp,
             diagnostics=report.diagnostics,
             web_url=report.web_url,
+            keywords=report.keywords,
         )
         entries.append((str(file), new))
     return reports, entries
@@ -389,6 +398,7 @@ def _finish(
         path=shown,
         diagnostics=diagnostics,
         web_url=fact,
+        keywords=cross_file.keyword_fact(document, shown),
         stamp=stamp,
         url_uses=uses,
         suppressions=suppressions if uses else None,

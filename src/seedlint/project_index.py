@@ -27,8 +27,9 @@ from typing import Any
 from seedlint.cache import ResultCache
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
+from seedlint.rules.vocabulary import KeywordFacts, decode_uses, encode_uses
 
-NAMESPACE = "project-index:4:"
+NAMESPACE = "project-index:5:"
 """Prefix of each project's namespace; bump the version when the row layout changes."""
 RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
@@ -73,10 +74,11 @@ class FileStamp:
 
 @dataclass(frozen=True)
 class StoredSeed:
-    """One row of the index: the stamp of the file as read, and its webUrl entry."""
+    """One row of the index: the stamp of the file as read, its webUrl entry and keywords."""
 
     stamp: FileStamp
     entry: WebUrlEntry | None
+    keywords: KeywordFacts | None = None
 
 
 class ProjectIndex:
@@ -126,7 +128,13 @@ class ProjectIndex:
                 stored[path] = seed
         return stored
 
-    def record(self, path: str, stamp: FileStamp, entry: WebUrlEntry | None) -> None:
+    def record(
+        self,
+        path: str,
+        stamp: FileStamp,
+        entry: WebUrlEntry | None,
+        keywords: KeywordFacts | None = None,
+    ) -> None:
         """Remember what the file at ``path`` held when it had ``stamp`` (written in batches)."""
         row: dict[str, Any] = {
             "size": stamp.size,
@@ -135,6 +143,7 @@ class ProjectIndex:
             "inode": stamp.inode,
             "seen_ns": stamp.seen_ns,
             "web_url": None,
+            "keywords": encode_uses(keywords),
         }
         if entry is not None:
             row["web_url"] = {
@@ -179,8 +188,9 @@ def _decode(path: str, value: str) -> StoredSeed | None:
                 int(found["column"]),
                 bool(found["silenced"]),
             )
+        keywords = decode_uses(path, row["keywords"])
     except (ValueError, TypeError, KeyError):
         return None
     if entry is not None and (entry.line < 1 or entry.column < 1):
         return None
-    return StoredSeed(stamp, entry)
+    return StoredSeed(stamp, entry, keywords)

@@ -31,9 +31,29 @@ def all_rules() -> tuple[Rule, ...]:
     """Every rule, by group (S, E, D, U, C, L, I) then code. The list of modules is explicit on purpose."""
     # Imported here only so that `seedlint --version` and config errors stay fast.
     from seedlint.catalogue import files, structure
-    from seedlint.rules import consistency, dates, images, links, schema, urls
+    from seedlint.rules import (
+        consistency,
+        dates,
+        editorial,
+        images,
+        links,
+        schema,
+        urls,
+        vocabulary,
+    )
 
-    modules: Sequence[Any] = (structure, files, schema, dates, urls, consistency, links, images)
+    modules: Sequence[Any] = (
+        structure,
+        files,
+        schema,
+        dates,
+        urls,
+        consistency,
+        editorial,
+        vocabulary,
+        links,
+        images,
+    )
     rules = [rule for module in modules for rule in module.RULES]
     order = list(_GROUPS)
     return tuple(sorted(rules, key=lambda rule: (order.index(rule.code[0]), rule.code)))

@@ -45,9 +45,10 @@ from seedlint.config import CACHE_FILE_NAME, Config, default_cache_dir
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.project_index import FileStamp
 from seedlint.rules.consistency import WebUrlEntry
+from seedlint.rules.vocabulary import KeywordFacts, decode_uses, encode_uses
 from seedlint.version import __version__
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the entry layout or the fingerprint's recipe changes."""
 NAMESPACE = f"results:{FORMAT}:"
 TTL_SECONDS = 30 * 24 * 3600.0
@@ -150,6 +151,8 @@ class CachedResult:
 
     diagnostics: list[Diagnostic]
     web_url: WebUrlEntry | None
+    keywords: KeywordFacts | None = None
+    """The file's keyword values for the cross-file pass (C016, C017)."""
 
 
 def encode(
@@ -160,6 +163,7 @@ def encode(
     stamp: FileStamp | None,
     diagnostics: list[Diagnostic],
     web_url: WebUrlEntry | None,
+    keywords: KeywordFacts | None = None,
 ) -> dict[str, Any]:
     """An entry: the bytes' digest and stamp, the display path and instant they were judged
     under, the findings and the webUrl fact."""
@@ -172,6 +176,7 @@ def encode(
         "web_url": None
         if web_url is None
         else [web_url.key, web_url.url, web_url.line, web_url.column, web_url.silenced],
+        "keywords": encode_uses(keywords),
     }
 
 
@@ -233,11 +238,12 @@ def decode(entry: Any, raw_digest: str | None, shown: str, now: datetime) -> Cac
         if entry["web_url"] is not None:
             key, url, line, column, silenced = entry["web_url"]
             fact = WebUrlEntry(shown, str(key), str(url), int(line), int(column), bool(silenced))
+        keywords = decode_uses(shown, entry["keywords"])
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None  # damaged: linted again, and overwritten
     if any(d.code in TIME_DEPENDENT or d.path != shown for d in diagnostics):
         return None
-    return CachedResult(diagnostics, fact)
+    return CachedResult(diagnostics, fact, keywords)
 
 
 def _decode_finding(item: list[Any]) -> Diagnostic:

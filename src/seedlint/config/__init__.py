@@ -104,6 +104,9 @@ class Config:
     cache_transient_ttl_minutes: float = 5.0
     future_tolerance_days: int = 1
     oldest_year: int = 1990
+    vocabulary_type: tuple[str, ...] = ()
+    vocabulary_category: tuple[str, ...] = ()
+    provider_names: tuple[tuple[str, str], ...] = ()
     project_index: bool = True
     output_format: str = "text"
     warnings: tuple[str, ...] = field(default=(), compare=False)

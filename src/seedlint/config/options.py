@@ -100,6 +100,25 @@ def _per_file_ignores(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(parsed)
 
 
+def _vocabulary(value: Any) -> tuple[str, ...]:
+    words = _string_list(value)
+    for word in words:
+        if not word.strip():
+            raise InvalidValue(f"expected non-empty words, got {word!r}")
+    return tuple(dict.fromkeys(words))
+
+
+def _name_table(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise InvalidValue(f'expected a table of domain = "name", got {value!r}')
+    parsed = []
+    for domain, name in value.items():
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidValue(f"{domain}: expected a non-empty name, got {name!r}", subkey=domain)
+        parsed.append((domain, name))
+    return tuple(parsed)
+
+
 def _allow_entries(value: Any) -> tuple[str, ...]:
     entries = _string_list(value)
     for entry in entries:
@@ -181,6 +200,8 @@ _KINDS: dict[Callable[[Any], Any], str] = {
     _output_format: "string",
     _per_file_ignores: "table",
     _allow_entries: "list of strings",
+    _vocabulary: "list of strings",
+    _name_table: "table",
 }
 
 OPTIONS: tuple[Option, ...] = (
@@ -225,6 +246,24 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("future-tolerance-days", _whole(0), "D003: how far past now a date may lie", "1"),
     Option("oldest-year", _whole(0), "D004: dates before January 1 of it are absurd", "1990"),
+    Option(
+        "vocabulary-type",
+        _vocabulary,
+        "C015: the allowed `type` values; empty = learned from the project (C016)",
+        '["article", "video", "opinion"]',
+    ),
+    Option(
+        "vocabulary-category",
+        _vocabulary,
+        "C015: the allowed `category` values; empty = learned from the project (C016)",
+        '["news", "sport", "business"]',
+    ),
+    Option(
+        "provider-names",
+        _name_table,
+        "C015: a table: provider.domain = its one provider.name (other domains: C017)",
+        '{ "nytimes.com" = "New York Times" }',
+    ),
     Option(
         "project-index",
         _boolean,

@@ -39,7 +39,7 @@ def _toml(value: Any) -> str:
 
 
 def _default(option: Option) -> str:
-    if option.key == "per-file-ignores":
+    if option.kind == "table":
         return "`{}`"
     computed = _COMPUTED_DEFAULTS.get(option.key)
     if computed is not None:
