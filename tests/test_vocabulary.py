@@ -21,8 +21,8 @@ from seedlint.diagnostics import Diagnostic
 from seedlint.linter import lint_paths, lint_text
 from seedlint.rules.vocabulary import KeywordFacts, KeywordUse, check_keyword_variants
 from tests.conftest import CASES, FIXED_NOW, SEEDS
-from tests.corpus import write_corpus
 from tests.corpus import plant as _plant
+from tests.corpus import write_corpus
 
 VOCABULARY_CODES = {"C015", "C016", "C017"}
 EDITORIAL_CODES = {"C011", "C012", "C013", "C014"}

@@ -72,10 +72,16 @@ def project_web_urls(config: Config) -> list[WebUrlEntry]:
     For callers that compare an unsaved text with the project many times (the
     language server): one scan, then no I/O.
     """
+    return project_facts(config)[0]
+
+
+def project_facts(config: Config) -> tuple[list[WebUrlEntry], list[KeywordFacts]]:
+    """:func:`project_web_urls`, and every seed's keyword values (C016, C017), by path."""
     scan = CrossFilePass(config)
     with ProjectIndex.open(scan.root, config.cache_dir) as index:
-        entries, _ = scan._scan_project(index)
-        return sorted(entries, key=lambda entry: entry.path)
+        entries, keywords = scan._scan_project(index)
+    by_path = sorted(entries, key=lambda entry: entry.path)
+    return by_path, sorted(keywords, key=lambda facts: facts.path)
 
 
 class CrossFilePass:

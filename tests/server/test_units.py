@@ -110,13 +110,13 @@ def test_c010_reads_the_project_once_not_per_keystroke(
     (root / "seedlint.toml").write_text('cache-dir = ".cache"\n', encoding="utf-8")
     (root / "seeds" / "other.txt").write_text(BROKEN_SEED, encoding="utf-8")
     scans: list[Path] = []
-    real = projects_module.project_web_urls
+    real = projects_module.project_facts
 
     def counting(config):  # type: ignore[no-untyped-def]
         scans.append(config.root)
         return real(config)
 
-    monkeypatch.setattr(projects_module, "project_web_urls", counting)
+    monkeypatch.setattr(projects_module, "project_facts", counting)
     projects = Projects()
     mine = root / "seeds" / "mine.txt"
     config = projects.seed_config(mine).config

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from seedlint.catalogue.structure import TOO_LARGE
 from seedlint.config import Config
-from seedlint.cross_file import web_url_fact
+from seedlint.cross_file import keyword_fact, web_url_fact
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import display_path
 from seedlint.document import SeedDocument, parse_seed
 from seedlint.linter import lint_parsed, make_context
 from seedlint.registry import RuleSelection
 from seedlint.rules.consistency import check_duplicate_web_urls
+from seedlint.rules.vocabulary import KeywordFacts, check_keyword_variants, rule_for
 from seedlint.server.projects import FileSettings, ProjectWebUrls, is_seed, settings_for
 from seedlint.suppressions import per_file_codes
 
@@ -114,6 +115,7 @@ def lint_buffer(
     parsed = parse_seed(raw, shown)
     diagnostics = lint_parsed(parsed, shown, make_context(config))
     diagnostics.extend(_duplicate_web_url(parsed.document, shown, config, projects))
+    diagnostics.extend(_keyword_variants(parsed.document, shown, config, projects))
     diagnostics.sort()
     return BufferLint(version, text, shown, config, diagnostics)
 
@@ -128,6 +130,22 @@ def _duplicate_web_url(
     if fact is None or not _enabled("C010", shown, config):
         return []
     return check_duplicate_web_urls([fact], projects.web_urls(config).sharing(fact.key, shown))
+
+
+def _keyword_variants(
+    document: SeedDocument | None, shown: str, config: Config, projects: Projects
+) -> list[Diagnostic]:
+    """C016/C017 for the buffer, counted with the buffer in place of the file on disk."""
+    if not config.project_index or Path(shown).is_absolute():
+        return []
+    facts = keyword_fact(document, shown)
+    if facts is None:
+        return []
+    uses = tuple(use for use in facts.uses if _enabled(rule_for(use).code, shown, config))
+    if not uses:
+        return []
+    project = [*projects.web_urls(config).keywords_besides(shown), facts]
+    return check_keyword_variants([KeywordFacts(shown, uses)], project, config)
 
 
 def _enabled(code: str, shown: str, config: Config) -> bool:

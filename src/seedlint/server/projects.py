@@ -16,9 +16,10 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from seedlint.config import Config, ConfigError, config_for_file
-from seedlint.cross_file import project_web_urls
+from seedlint.cross_file import project_facts
 from seedlint.registry import unknown_selectors
 from seedlint.rules.consistency import WebUrlEntry
+from seedlint.rules.vocabulary import KeywordFacts
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class ProjectWebUrls:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._by_key: dict[str, list[WebUrlEntry]] | None = None
+        self._keywords: list[KeywordFacts] = []
         self._loaded = 0.0
         self._generation = 0
         self._lock = threading.Lock()
@@ -123,14 +125,22 @@ class ProjectWebUrls:
             by_key = self.refresh()
         return [seed for seed in by_key.get(key, ()) if seed.path != path]
 
+    def keywords_besides(self, path: str) -> list[KeywordFacts]:
+        """The keyword values (C016, C017) of the project's seeds other than ``path``."""
+        if self._by_key is None:
+            self.refresh()
+        return [facts for facts in self._keywords if facts.path != path]
+
     def refresh(self) -> dict[str, list[WebUrlEntry]]:
         """Bring the index up to date and keep its facts in memory."""
         with self._lock:
             generation = self._generation
             by_key: dict[str, list[WebUrlEntry]] = {}
-            for seed in project_web_urls(self.config):
+            web_urls, keywords = project_facts(self.config)
+            for seed in web_urls:
                 by_key.setdefault(seed.key, []).append(seed)
             if generation == self._generation:
                 self._by_key = by_key
+                self._keywords = keywords
                 self._loaded = time.monotonic()
             return by_key
