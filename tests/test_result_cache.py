@@ -289,3 +289,22 @@ def test_only_time_dependent_findings_change_with_the_clock_and_only_disappear(
     later = {(d.line, d.column, d.code, d.message) for d in lint_text(raw, now=later_now)}
     assert later <= earlier
     assert {code for _, _, code, _ in earlier - later} <= TIME_DEPENDENT
+
+
+def test_a_run_that_writes_sweeps_expired_result_entries_only(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys)
+    database = project / "cache" / CACHE_FILE_NAME
+    rows = [("results:1:an-old-fingerprint", "a"), ("probe:links:x", "b")]
+    with sqlite3.connect(database) as connection:
+        for namespace, key in rows:
+            connection.execute("INSERT INTO entries VALUES (?, ?, '{}', 0, 1)", (namespace, key))
+    seed = project / "seeds" / "clean.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("heat: -1", "heat: 7"))
+    _run(capsys)
+    with sqlite3.connect(database) as connection:
+        left = connection.execute(
+            "SELECT namespace FROM entries WHERE key IN ('a', 'b') ORDER BY namespace"
+        ).fetchall()
+    assert left == [("probe:links:x",)]

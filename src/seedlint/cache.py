@@ -290,13 +290,15 @@ class ResultCache:
         rows = self._run(lambda c: c.execute(sql, parameters).fetchall(), write=False)
         return list(rows or [])
 
-    def purge_expired(self) -> int:
-        """Delete expired entries; returns how many went."""
+    def purge_expired(self, prefix: str = "") -> int:
+        """Delete expired entries (of namespaces starting with ``prefix``); returns how many."""
         now = self.clock()
         count = self._run(
             lambda c: (
                 c.execute(
-                    "DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= ?", (now,)
+                    "DELETE FROM entries WHERE expires_at IS NOT NULL AND expires_at <= ?"
+                    " AND substr(namespace, 1, length(?)) = ?",
+                    (now, prefix, prefix),
                 ).rowcount
             ),
             write=True,

@@ -6,8 +6,9 @@ on: seedlint's version and its own source files, the versions of PyYAML and
 jsonschema, the schema's bytes, and every configuration value that shapes
 per-file findings (rule selection, per-file ignores, limits, the project root
 that display paths are relative to). The entry is keyed by the path as
-discovered and holds a digest of the file's bytes and the display path they
-were linted under: a hit needs the very same bytes under the same name.
+discovered and holds a digest of the file's bytes, their stamp and the display
+path they were linted under: a hit needs the very same bytes under the same
+name.
 
 What an entry holds is what the per-file pass returns: the findings after
 selection and inline suppressions, and the file's webUrl fact for the
@@ -24,8 +25,9 @@ the file had not changed for a while, is trusted without reading it, as git
 trusts its index; any other file is read and its bytes' digest compared.
 
 The cache never changes a result; at worst it costs a re-lint. Every entry
-is stored with a digest of its own text: a damaged or unreadable entry is a miss, and the store's own failures turn into misses and
-skipped writes (see :mod:`seedlint.cache`).
+is stored with a digest of its own text: a damaged or unreadable entry is a
+miss, and the store's own failures turn into misses and skipped writes (see
+:mod:`seedlint.cache`).
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ FORMAT = 2
 """Bump when the entry layout or the fingerprint's recipe changes."""
 NAMESPACE = f"results:{FORMAT}:"
 TTL_SECONDS = 30 * 24 * 3600.0
-"""Unused entries go after a month (each run re-stores what it lints)."""
+"""Entries go after a month, used or not (the file is then linted once more), so the
+entries of old fingerprints do not pile up."""
 TIME_DEPENDENT = frozenset({"D003"})
 """Codes whose findings can change with the clock alone (they only ever disappear)."""
 
@@ -291,6 +294,7 @@ class ResultStore:
         self.namespace = NAMESPACE + fingerprint
         self._cache: ResultCache | None = None
         self._pending: list[tuple[str, Any]] = []
+        self._wrote = False
         self.warnings: list[str] = []
         """What the store had to say (a corrupt file set aside ...), once closed."""
 
@@ -337,11 +341,14 @@ class ResultStore:
         if self._pending:
             self.cache.put_many(self.namespace, self._pending, ttl=TTL_SECONDS)
             self._pending = []
+            self._wrote = True
 
     def close(self) -> None:
         """Write what is pending and close the store; its warnings stay in ``warnings``."""
         self.flush()
         if self._cache is not None:
+            if self._wrote:  # a run that linted something also sweeps old entries away
+                self._cache.purge_expired(NAMESPACE.split(":", 1)[0] + ":")
             self.warnings.extend(self._cache.warnings)
             self._cache.close()
             self._cache = None
