@@ -53,6 +53,17 @@ def test_a_link_out_of_the_project_is_reported_not_read(
         assert secret not in out
 
 
+@pytest.mark.parametrize("named", ["seeds", "seeds/gone.txt"])
+def test_a_dangling_link_out_of_the_project_is_reported_not_a_usage_error(
+    project: Path, named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "seeds" / "gone.txt").symlink_to(Path("../../nothing/here.yml"))
+    assert main(["check", "--no-cache", named]) == 1
+    assert (
+        "seeds/gone.txt:1:1: S015 error: leads outside the project root" in capsys.readouterr().out
+    )
+
+
 def test_a_linked_folder_out_of_the_project_is_not_read(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

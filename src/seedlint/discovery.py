@@ -24,7 +24,7 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
     """
     found: dict[Path, Path] = {}  # by resolved path: one file named twice is linted once
     for path in paths:
-        if path.is_file():
+        if path.is_file() or _dangling(path):
             found.setdefault(path.resolve(), path)
         elif path.is_dir():
             for entry, _ in walk(path, config):
@@ -33,6 +33,11 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
         else:
             raise DiscoveryError(f"{path}: no such file or folder")
     return list(found.values())
+
+
+def _dangling(path: Path | os.DirEntry[str]) -> bool:
+    """A symlink to nothing: linted, so that it is reported (S015 or unreadable), not skipped."""
+    return path.is_symlink() and not Path(path).exists()
 
 
 @lru_cache(maxsize=16)
@@ -76,7 +81,7 @@ def walk(
                 continue
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append((entry.path, f"{prefix}{name}/"))
-            elif include(name) and entry.is_file():
+            elif include(name) and (entry.is_file() or _dangling(entry)):
                 yield entry, prefix + name
         pending.extend(reversed(subfolders))
 
