@@ -76,14 +76,20 @@ def test_a_linked_folder_out_of_the_project_is_not_read(
     assert "hunter2" not in out
 
 
-def test_a_link_inside_the_project_is_linted_as_its_target(
-    project: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("cache", [["--no-cache"], []], ids=["uncached", "result-cache"])
+def test_a_link_inside_the_project_is_reported_under_its_own_name(
+    project: Path, cache: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / "seeds" / "evil.txt").unlink()
+    (project / "secret").mkdir()
+    (project / "secret" / "creds.yml").write_text(SECRET, encoding="utf-8")
+    (project / "seeds" / "in.txt").symlink_to(Path("../secret/creds.yml"))
     (project / "seeds" / "real.txt").write_text(WHITESPACE, encoding="utf-8")
     (project / "seeds" / "link.txt").symlink_to("real.txt")
-    main(["check", "--no-cache", "seeds/link.txt"])
-    assert "seeds/real.txt:" in capsys.readouterr().out
+    for _ in range(2):  # cold, then from the result cache
+        main(["check", *cache, "seeds/in.txt", "seeds/link.txt"])
+        paths = {line.split(":")[0] for line in capsys.readouterr().out.splitlines()[:-2]}
+        assert paths == {"seeds/in.txt", "seeds/link.txt"}
 
 
 def test_fix_writes_through_a_link_and_keeps_it_a_link(

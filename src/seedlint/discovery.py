@@ -22,14 +22,14 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
     Files named directly are always linted (pre-commit passes exactly the files
     it wants checked); folders are walked in sorted order so runs are repeatable.
     """
-    found: dict[Path, Path] = {}  # by resolved path: one file named twice is linted once
+    found: dict[Path, Path] = {}  # by location: one file named twice is linted once
     for path in paths:
         if path.is_file() or _dangling(path):
-            found.setdefault(path.resolve(), path)
+            found.setdefault(located(path), path)
         elif path.is_dir():
             for entry, _ in walk(path, config):
                 file = Path(entry.path)
-                found.setdefault(file.resolve(), file)
+                found.setdefault(located(file), file)
         else:
             raise DiscoveryError(f"{path}: no such file or folder")
     return list(found.values())
@@ -144,17 +144,23 @@ def _lexically_inside(path: Path, root: Path) -> bool:
     return absolute.is_relative_to(_absolute(root)) or absolute.is_relative_to(root.resolve())
 
 
+def located(path: Path) -> Path:
+    """Where ``path`` stands: its folder resolved, its own name kept (a link stays a link).
+
+    A finding about a symbolic link is about the file a pull request added (the
+    link), so it is shown, and told apart from other files, by the link's name.
+    """
+    absolute = _absolute(path)
+    return absolute.parent.resolve() / absolute.name
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as shown in findings: relative to the project root when inside it, with /.
 
-    A link leading out of the root is shown where it stands, relative to the root.
+    A symbolic link is shown by its own name, wherever it leads.
     """
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        pass
-    absolute = _absolute(path)
-    for base in (_absolute(root), root.resolve()):
-        if absolute.is_relative_to(base):
-            return absolute.relative_to(base).as_posix()
+    here = located(path)
+    for base in (root.resolve(), _absolute(root)):
+        if here.is_relative_to(base):
+            return here.relative_to(base).as_posix()
     return path.as_posix()

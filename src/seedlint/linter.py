@@ -283,7 +283,11 @@ def lint_chunk(
         # relative to the resolved root, and the file cannot escape the root.
         real = file.resolve()
         if real.is_relative_to(real_root):
-            shown = real.relative_to(real_root).as_posix()
+            # A link is shown by its own name, not its target's (display_path).
+            link = file.is_symlink()
+            shown = (
+                display_path(file, config.root) if link else real.relative_to(real_root).as_posix()
+            )
             stamp = FileStamp.of(file)  # before reading (see lint_file)
         elif escapes_root(file, config.root):
             reports.append(lint_file(file, context))  # S015, never read nor cached
