@@ -264,3 +264,24 @@ def test_kill_during_fix_leaves_the_old_or_the_new_file_and_the_next_run_cleans_
     subprocess.run(command, capture_output=True, check=False, cwd=project)
     assert seed.read_bytes() == fixed
     assert [p.name for p in seed.parent.iterdir()] == ["a.txt"]
+
+
+def test_a_link_to_a_seed_is_not_its_duplicate(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "seeds" / "evil.txt").unlink()
+    (project / "seeds" / "good.txt").write_text(WHITESPACE, encoding="utf-8")
+    (project / "seeds" / "alias.txt").symlink_to("good.txt")
+    for named in (["seeds/alias.txt"], ["seeds"], ["seeds/alias.txt", "seeds/good.txt"]):
+        main(["check", "--select", "C010", *named])
+        assert "C010" not in capsys.readouterr().out
+
+
+def test_fix_with_nothing_to_fix_still_removes_leftovers(project: Path) -> None:
+    (project / "seeds" / "evil.txt").unlink()
+    clean = project / "seeds" / "clean.txt"
+    clean.write_text((CASES / "valid" / "minimal.txt").read_text(encoding="utf-8"), "utf-8")
+    leftover = temporary_path(clean)
+    leftover.write_bytes(b"half")
+    assert main(["check", "--no-cache", "--fix", "seeds"]) == 0
+    assert [p.name for p in clean.parent.iterdir()] == ["clean.txt"]

@@ -84,6 +84,11 @@ def project_facts(config: Config) -> tuple[list[WebUrlEntry], list[KeywordFacts]
     return by_path, sorted(keywords, key=lambda facts: facts.path)
 
 
+def _identified(entry: WebUrlEntry, stamp: FileStamp) -> WebUrlEntry:
+    """The entry with its file's identity, so a link and its target are one seed."""
+    return dataclasses.replace(entry, file_id=stamp.inode)
+
+
 class CrossFilePass:
     """C010, C016 and C017, fed file by file as the per-file pass streams its results.
 
@@ -108,7 +113,7 @@ class CrossFilePass:
         """Record one linted file (``shown`` is its display path)."""
         if stamp is None:
             return  # outside the project root (or gone): compared with nothing
-        self.linted[shown] = (stamp, fact, keywords)
+        self.linted[shown] = (stamp, fact and _identified(fact, stamp), keywords)
 
     def finish(
         self,
@@ -168,7 +173,7 @@ class CrossFilePass:
                 if known is not None and known.stamp.settled and known.stamp.same_file(current):
                     index.hits += 1
                     if known.entry is not None:
-                        entries.append(known.entry)
+                        entries.append(_identified(known.entry, current))
                     if known.keywords is not None:
                         keywords.append(known.keywords)
                     continue
@@ -180,7 +185,7 @@ class CrossFilePass:
             if known is None or not (known.stamp.settled and known.stamp.same_file(stamp)):
                 index.record(shown, stamp, entry, facts)
             if entry is not None:
-                entries.append(entry)
+                entries.append(_identified(entry, stamp))
             if facts is not None:
                 keywords.append(facts)
         index.forget(stored)

@@ -129,6 +129,9 @@ def fix_paths(
         if escapes_root(file, config.root):
             continue  # never read nor written; the lint reports S015
         target = file.resolve() if file.is_symlink() else file
+        if write and target.parent not in cleaned:
+            remove_leftovers(target.parent)  # of killed runs, even where nothing changes now
+            cleaned.add(target.parent)
         try:
             raw = target.read_bytes()
         except OSError:
@@ -138,9 +141,6 @@ def fix_paths(
         fixed = fix_text(raw, display_path(file, config.root), context, unsafe=unsafe)
         outcome = FixOutcome(file, fixed.before, fixed.after, fixed.fixes_applied)
         if write and outcome.changed:
-            if target.parent not in cleaned:
-                remove_leftovers(target.parent)
-                cleaned.add(target.parent)
             data = ((_BOM if fixed.has_bom else "") + fixed.after).encode("utf-8")
             outcome = _write(outcome, target, data, raw)
         outcomes.append(outcome)

@@ -298,6 +298,8 @@ class WebUrlEntry:
     column: int
     silenced: bool = False
     """An inline comment silences C010 at the webUrl (it still counts for the others)."""
+    file_id: int | None = None
+    """The file's inode: a symlink (or hard link) and its target are one file, not two seeds."""
 
 
 def web_url_entry(document: SeedDocument | None, path: str) -> WebUrlEntry | None:
@@ -329,7 +331,7 @@ def check_duplicate_web_urls(
         others = sorted(
             (other.path, other.line, other.column)
             for other in by_key.get(seed.key, ())
-            if other.path != seed.path
+            if other.path != seed.path and (seed.file_id is None or other.file_id != seed.file_id)
         )
         if not others:
             continue
