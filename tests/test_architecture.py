@@ -61,3 +61,17 @@ def test_an_upward_import_inside_a_function_breaks_the_contracts(tmp_path: Path)
         "No import cycle between sibling modules, at any depth BROKEN",
         "Rules and documents do no network I/O BROKEN",  # through the engine, to httpx
     ]
+
+
+MAX_MODULE_LINES = 600
+"""A module longer than this does more than one job; split it along its concerns."""
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    sizes = {
+        path.relative_to(SRC).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (SRC / "seedlint").rglob("*.py")
+    }
+    assert sizes, "no modules found"
+    too_long = {path: lines for path, lines in sizes.items() if lines > MAX_MODULE_LINES}
+    assert too_long == {}, f"modules over {MAX_MODULE_LINES} lines: {too_long}"
