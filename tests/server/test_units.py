@@ -134,3 +134,29 @@ def test_c010_reads_the_project_once_not_per_keystroke(
         d.code for d in lint_buffer(BROKEN_SEED, mine, config, projects).diagnostics
     }
     assert len(scans) == 2
+
+
+def test_every_rule_link_points_at_a_heading_of_the_rules_reference() -> None:
+    import re
+
+    from seedlint.registry import all_rules
+    from seedlint.server.convert import default_docs_url, rule_url
+    from tests.conftest import PROJECT
+
+    reference = (PROJECT / "docs" / "rules.md").read_text(encoding="utf-8")
+    # GitHub's anchors: lower case, punctuation dropped, spaces to hyphens.
+    anchors = {
+        re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        for heading in re.findall(r"^#{1,6} (.+)$", reference, re.MULTILINE)
+    }
+    docs = default_docs_url()
+    assert docs is not None and docs.endswith("/docs/rules.md")
+    for rule in all_rules():
+        assert rule_url(rule, docs).split("#", 1)[1] in anchors, rule.code
+
+
+def test_positions_in_the_encoding_the_client_chose() -> None:
+    text = "x: 😀é y\n"
+    utf8 = LineIndex(text, lambda s: len(s.encode("utf-8"))).position_of(1, 7)
+    utf32 = LineIndex(text, len).position_of(1, 7)
+    assert (utf8.character, utf32.character) == (10, 6)
