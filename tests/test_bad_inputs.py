@@ -251,3 +251,31 @@ _YAMLISH = st.sampled_from(
 def test_yaml_shaped_noise_never_raises(body: str) -> None:
     for finding in lint_text(f"---\n{body}\n---\n"):
         assert finding.line >= 1 and finding.column >= 1
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "github"])
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_seed_text: str, fmt: str
+) -> None:
+    """The name reaches Python with lone surrogates: the caches store it, every format
+    writes it as valid UTF-8 (escaped, or percent-encoded in SARIF), on a strict stdout."""
+    import os
+
+    (tmp_path / "seeds").mkdir()
+    name = os.fsdecode(b"bad\xff\xfe.txt")
+    (tmp_path / "seeds" / name).write_text(real_seed_text.replace("quality: 33", "quality: x"))
+    (tmp_path / "seedlint.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}  # strict, as many CI runners set it
+    command = [sys.executable, "-m", "seedlint", "check", "seeds", "--output-format", fmt]
+    for _ in ("cold", "warm"):  # the result cache and project index store the name
+        run = subprocess.run(command, check=False, capture_output=True, env=env, timeout=60)
+        assert run.returncode == 1, run.stderr.decode(errors="replace")
+        out = run.stdout.decode("utf-8")  # valid UTF-8, or this raises
+        assert "E003" in out and "internal error" not in run.stderr.decode()
+    if fmt in ("text", "junit", "github"):
+        assert "seeds/bad\\udcff\\udcfe.txt" in out
+    elif fmt == "sarif":
+        assert '"uri": "seeds/bad%FF%FE.txt"' in out
+    else:  # JSON escapes give the name back exactly
+        assert json.loads(out)["findings"][0]["path"] == f"seeds/{name}"

@@ -45,6 +45,38 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_expiry ON entries (expires_at);
 """
 
+_ESCAPED = "\ufdd0"
+"""Starts a key stored as the hex of its bytes (a noncharacter: no real name starts with it)."""
+
+
+def stored_key(key: str) -> str:
+    """``key`` as SQLite can store it.
+
+    A file name that is not valid UTF-8 reaches Python with lone surrogates
+    (``surrogateescape``), and so may a URL written with a ``\\ud800`` escape;
+    SQLite cannot encode those. Such a key (or one that starts with the marker)
+    is stored as the marker and the hex of its bytes, so it round-trips
+    through :func:`original_key` and never equals another key.
+    """
+    if key.startswith(_ESCAPED):
+        return _ESCAPED + key.encode("utf-8", "surrogatepass").hex()
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return _ESCAPED + key.encode("utf-8", "surrogatepass").hex()
+    return key
+
+
+def original_key(stored: str) -> str:
+    """The key :func:`stored_key` was given."""
+    if not stored.startswith(_ESCAPED):
+        return stored
+    return bytes.fromhex(stored[len(_ESCAPED) :]).decode("utf-8", "surrogatepass")
+
+
+def _stored_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(original_key(v) if isinstance(v, str) else v for v in row)
+
 
 def _pause(attempt: int) -> None:
     """Back off before retrying a locked database, with jitter so processes do not collide."""
@@ -224,7 +256,7 @@ class ResultCache:
             lambda c: c.execute(
                 "SELECT value FROM entries WHERE namespace = ? AND key = ?"
                 " AND (expires_at IS NULL OR expires_at > ?)",
-                (namespace, key, now),
+                (namespace, stored_key(key), now),
             ).fetchone(),
             write=False,
         )
@@ -244,7 +276,7 @@ class ResultCache:
             lambda c: c.execute(
                 "INSERT OR REPLACE INTO entries (namespace, key, value, stored_at, expires_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (namespace, key, blob, now, expires),
+                (namespace, stored_key(key), blob, now, expires),
             ),
             write=True,
         )
@@ -256,7 +288,13 @@ class ResultCache:
         now = self.clock()
         expires = None if ttl is None else now + ttl
         rows = [
-            (namespace, key, json.dumps(value, sort_keys=True, separators=(",", ":")), now, expires)
+            (
+                namespace,
+                stored_key(key),
+                json.dumps(value, sort_keys=True, separators=(",", ":")),
+                now,
+                expires,
+            )
             for key, value in items
         ]
         self._run(
@@ -279,16 +317,20 @@ class ResultCache:
         self._run(
             lambda c: c.executemany(
                 "DELETE FROM entries WHERE namespace = ? AND key = ?",
-                [(namespace, key) for key in keys],
+                [(namespace, stored_key(key)) for key in keys],
             ),
             write=True,
         )
 
     def select(self, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run a read-only query over ``entries`` (for stores that query their JSON values
-        with SQLite's JSON functions rather than load them); [] when the cache is off."""
-        rows = self._run(lambda c: c.execute(sql, parameters).fetchall(), write=False)
-        return list(rows or [])
+        with SQLite's JSON functions rather than load them); [] when the cache is off.
+
+        Text parameters go in, and text columns come out, as keys (:func:`stored_key`).
+        """
+        bound = {k: stored_key(v) if isinstance(v, str) else v for k, v in parameters.items()}
+        rows = self._run(lambda c: c.execute(sql, bound).fetchall(), write=False)
+        return [_stored_row(row) for row in rows or []]
 
     def purge_expired(self, prefix: str = "") -> int:
         """Delete expired entries (of namespaces starting with ``prefix``); returns how many."""

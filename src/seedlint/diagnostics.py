@@ -96,8 +96,10 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""C0 and C1 controls (ESC, CR, LF, NEL ...), line separators and bidi overrides."""
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""C0 and C1 controls (ESC, CR, LF, NEL ...), line separators, bidi overrides, and lone
+surrogates (a file name that is not UTF-8, a ``\\ud800`` escape in YAML): UTF-8 cannot
+encode those."""
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -112,6 +114,16 @@ def visible(text: str) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(_escape, text)
+
+
+def encodable(text: str) -> str:
+    r"""``text`` with lone surrogates written as ``\udcff`` escapes, so it encodes as UTF-8.
+
+    For machine formats (JSON, SARIF) that keep other characters as they are:
+    applied to a serialised JSON document, each such escape sits inside a
+    string and is JSON's own escape of the same character, so nothing is lost.
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _escape(match: re.Match[str]) -> str:

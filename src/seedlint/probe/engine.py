@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from seedlint.cache import ResultCache
+from seedlint.cache import ResultCache, stored_key
 from seedlint.outcomes import NEVER_CACHED, TRANSIENT, Outcome
 
 from ._http import GuardedBackend, PerHostTransport, Session, build_client
@@ -140,7 +140,7 @@ class _CacheAccess:
                 continue
             parameters = {
                 "namespace": self._namespaces[kind],
-                "keys": json.dumps(wanted),
+                "keys": json.dumps([stored_key(url) for url in wanted]),
                 "now": cache.clock(),
             }
             rows = await self._call(lambda p=parameters: cache.select(_SELECT_FRESH, p))  # type: ignore[misc]

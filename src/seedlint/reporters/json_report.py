@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from seedlint.diagnostics import Diagnostic
+from seedlint.diagnostics import Diagnostic, encodable
 from seedlint.reporters.base import ReportContext, severity_counts
 
 JSON_FORMAT_VERSION = 1
@@ -57,7 +57,6 @@ def report_json(diagnostics: Sequence[Diagnostic], context: ReportContext, strea
     Non-ASCII text is written as is (the output is UTF-8), which keeps messages
     that quote a value readable.
     """
-    json.dump(
-        json_document(diagnostics, context), stream, indent=2, sort_keys=True, ensure_ascii=False
-    )
+    document = json_document(diagnostics, context)
+    stream.write(encodable(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)))
     stream.write("\n")

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from seedlint.catalogue.rule import Rule
-from seedlint.diagnostics import Diagnostic, Severity
+from seedlint.diagnostics import Diagnostic, Severity, encodable
 from seedlint.reporters.base import ReportContext
 
 SARIF_SCHEMA_URI = (
@@ -40,7 +40,7 @@ def artifact_location(path: str) -> dict[str, str]:
         if pure.is_absolute():
             return {"uri": pure.as_uri()}
     # ":" is encoded too, so a first segment such as "a:b.txt" cannot read as a URI scheme.
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(path.encode("utf-8", "surrogateescape"), safe="/"), "uriBaseId": SRCROOT}
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -113,5 +113,6 @@ def sarif_log(diagnostics: Sequence[Diagnostic], context: ReportContext) -> dict
 
 def report_sarif(diagnostics: Sequence[Diagnostic], context: ReportContext, stream: TextIO) -> None:
     """Write the SARIF log as indented UTF-8 JSON with sorted keys."""
-    json.dump(sarif_log(diagnostics, context), stream, indent=2, sort_keys=True, ensure_ascii=False)
+    log = sarif_log(diagnostics, context)
+    stream.write(encodable(json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False)))
     stream.write("\n")
