@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
+
+import pytest
 
 from seedlint.probe import Outcome
 
@@ -190,6 +194,28 @@ def test_untrusted_certificate(make_server, local_settings, probe_run):
     assert "CERTIFICATE_VERIFY_FAILED" in result.detail
     assert server.requests() == []
     assert server.connections == 1  # not retried
+
+
+@pytest.mark.parametrize("answer", [b"HTTP/1.1 400 Bad Request\r\n\r\n", b""])
+def test_https_to_a_plain_server_says_why(local_settings, probe_run, answer):
+    """A plain server answering a TLS hello with text, or closing at once (the reason then
+    sits deep in the cause chain, under anyio's empty EndOfStream)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        with listener:
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(4096)
+                conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    url = f"https://127.0.0.1:{port}/ok"
+    result = probe_run([url], settings=local_settings()).links[url]
+    assert result.outcome is Outcome.TLS_FAILURE
+    assert result.detail.startswith("TLS failure: ")
+    assert result.detail.removeprefix("TLS failure: ").strip()  # the reason, not ''
 
 
 def test_blocked_and_other_client_errors(http_server, local_settings, probe_run):

@@ -33,6 +33,23 @@ def is_tls_error(exc: BaseException) -> bool:
     return False
 
 
+def reason_of(exc: BaseException) -> str:
+    """The first non-empty message along the cause chain.
+
+    anyio wraps a TLS failure as ``EndOfStream()`` and httpx as an empty
+    ``ConnectError``; the reason (``[SSL: WRONG_VERSION_NUMBER] ...``, "EOF
+    occurred in violation of protocol") sits further down.
+    """
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if str(cur).strip():
+            return str(cur)
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return type(exc).__name__
+
+
 def retryable_status(status: int) -> bool:
     """429 and 5xx, except 501/505 which no retry will change."""
     return status == 429 or (500 <= status <= 599 and status not in (501, 505))
@@ -86,7 +103,7 @@ def classify(exc: BaseException) -> tuple[Outcome, str]:
     if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError)):
         return Outcome.INVALID_URL, f"the HTTP client cannot request it: {exc}"
     if isinstance(exc, (httpx.ConnectError, httpx.NetworkError)) and is_tls_error(exc):
-        return Outcome.TLS_FAILURE, f"TLS failure: {exc}"
+        return Outcome.TLS_FAILURE, f"TLS failure: {reason_of(exc)}"
     if isinstance(exc, httpx.LocalProtocolError):
         return Outcome.INVALID_URL, f"the HTTP client cannot form a request: {exc}"
     if isinstance(exc, httpx.ConnectError):
