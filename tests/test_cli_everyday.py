@@ -226,3 +226,16 @@ def test_a_whole_table_of_the_wrong_type_points_at_its_header(
     (tmp_path / "seedlint.toml").write_text("strict = true\n\n[select]\nE = true\n")
     assert main([str(tmp_path)]) == ExitCode.USAGE
     assert "seedlint.toml:3:1: select: expected a list of strings" in capsys.readouterr().err
+
+
+def test_every_command_line_flag_maps_to_a_known_option(
+    tmp_path: Path, real_seed_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from seedlint.cli import _command_line_options, build_parser
+    from seedlint.config.options import OPTION_BY_KEY
+
+    args = build_parser().parse_args(["check"])
+    assert set(_command_line_options(args)) <= set(OPTION_BY_KEY)
+    (tmp_path / "a.txt").write_text(real_seed_text)
+    assert main([str(tmp_path / "a.txt"), "--refresh", "--no-cache", "-q"]) == ExitCode.OK
+    assert "internal error" not in capsys.readouterr().err

@@ -344,6 +344,8 @@ def _configure(args: argparse.Namespace, start_paths: Sequence[Path]) -> Config:
         args.config, start_paths, unknown_rules=unknown_selectors, isolated=args.isolated
     )
     config = with_command_line(config, _command_line_options(args), unknown_selectors)
+    if args.refresh:  # a command-line switch for one run, not a configuration option
+        config = config.with_overrides(refresh=True)
     if not args.quiet:
         for warning in config.warnings:
             print(f"seedlint: warning: {visible(warning)}", file=sys.stderr)
@@ -370,7 +372,6 @@ def _command_line_options(args: argparse.Namespace) -> dict[str, object]:
         "probe-ca-bundle": args.ca_bundle and str(args.ca_bundle),
         "cache-dir": args.cache_dir and str(args.cache_dir),
         "cache": args.cache,
-        "refresh": args.refresh,
     }
 
 
@@ -449,9 +450,11 @@ def _fix_online(
     """
     from seedlint.fix import fix_reported, not_written_findings
 
-    outcomes, fixed = fix_reported(
-        result.diagnostics, config, result.text_digests, unsafe=args.unsafe_fixes
-    )
+    # Offline fixes were applied (or refused, with S016) before the run; a fixable
+    # offline finding left over must not be tried again as if the probe had found it.
+    online = {rule.code for rule in all_rules() if rule.online}
+    probed = [d for d in result.diagnostics if d.code in online]
+    outcomes, fixed = fix_reported(probed, config, result.text_digests, unsafe=args.unsafe_fixes)
     written = [o for o in outcomes if o.not_written is None]
     if written and not args.quiet:
         sizes, files = plural(len(fixed), "image size"), plural(len(written), "file")
