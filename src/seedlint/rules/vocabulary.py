@@ -225,10 +225,27 @@ def check_keyword_variants(
     provider counts once). Fields and domains with a configured vocabulary
     are left to C015.
     """
-    counts: dict[tuple[str, str], Counter[str]] = {}
+    return check_against_counts(linted, keyword_counts(project), configured)
+
+
+KeywordCounts = dict[tuple[str, str], Counter[str]]
+"""Seeds using each value, by (field, scope)."""
+
+
+def keyword_counts(project: Iterable[KeywordFacts]) -> KeywordCounts:
+    """How many seeds of ``project`` use each keyword value (a seed counts once per value)."""
+    counts: KeywordCounts = {}
     for facts in project:
         for key_value in {(use.field, use.scope, use.value) for use in facts.uses}:
             counts.setdefault(key_value[:2], Counter())[key_value[2]] += 1
+    return counts
+
+
+def check_against_counts(
+    linted: Iterable[KeywordFacts], counts: KeywordCounts, configured: Config | None = None
+) -> list[Diagnostic]:
+    """:func:`check_keyword_variants` with the project already counted (the language server
+    counts the project once and adds the buffer being typed)."""
     found = []
     for facts in linted:
         for use in facts.uses:

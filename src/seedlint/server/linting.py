@@ -8,6 +8,7 @@ copy of the project index (see :class:`~seedlint.server.projects.ProjectWebUrls`
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from seedlint.document import SeedDocument, parse_seed
 from seedlint.linter import lint_parsed, make_context
 from seedlint.registry import RuleSelection
 from seedlint.rules.consistency import check_duplicate_web_urls
-from seedlint.rules.vocabulary import KeywordFacts, check_keyword_variants, rule_for
+from seedlint.rules.vocabulary import KeywordFacts, check_against_counts, rule_for
 from seedlint.server.projects import FileSettings, ProjectWebUrls, is_seed, settings_for
 from seedlint.suppressions import per_file_codes
 
@@ -144,8 +145,15 @@ def _keyword_variants(
     uses = tuple(use for use in facts.uses if _enabled(rule_for(use).code, shown, config))
     if not uses:
         return []
-    project = [*projects.web_urls(config).keywords_besides(shown), facts]
-    return check_keyword_variants([KeywordFacts(shown, uses)], project, config)
+    others = projects.web_urls(config).keyword_counts_besides(shown)
+    # The project's counts with this buffer in place of the file on disk: only the
+    # (field, scope) pairs the buffer uses are copied, so a keystroke costs O(buffer).
+    counts = {
+        key: others[key].copy() for key in {(u.field, u.scope) for u in facts.uses} if key in others
+    }
+    for name, scope, value in {(u.field, u.scope, u.value) for u in facts.uses}:
+        counts.setdefault((name, scope), Counter())[value] += 1
+    return check_against_counts([KeywordFacts(shown, uses)], counts, config)
 
 
 def _enabled(code: str, shown: str, config: Config) -> bool:

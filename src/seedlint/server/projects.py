@@ -19,7 +19,7 @@ from seedlint.config import Config, ConfigError, config_for_file
 from seedlint.cross_file import project_facts
 from seedlint.registry import unknown_selectors
 from seedlint.rules.consistency import WebUrlEntry
-from seedlint.rules.vocabulary import KeywordFacts
+from seedlint.rules.vocabulary import KeywordCounts, KeywordFacts, keyword_counts
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,7 @@ class ProjectWebUrls:
         self.config = config
         self._by_key: dict[str, list[WebUrlEntry]] | None = None
         self._keywords: list[KeywordFacts] = []
+        self._counts: dict[str, tuple[list[KeywordFacts], KeywordCounts]] = {}
         self._loaded = 0.0
         self._generation = 0
         self._lock = threading.Lock()
@@ -125,11 +126,17 @@ class ProjectWebUrls:
             by_key = self.refresh()
         return [seed for seed in by_key.get(key, ()) if seed.path != path]
 
-    def keywords_besides(self, path: str) -> list[KeywordFacts]:
-        """The keyword values (C016, C017) of the project's seeds other than ``path``."""
+    def keyword_counts_besides(self, path: str) -> KeywordCounts:
+        """Seeds using each keyword value (C016, C017), ``path`` left out; counted once per
+        path and index load, so a keystroke never walks the whole project's values."""
         if self._by_key is None:
             self.refresh()
-        return [facts for facts in self._keywords if facts.path != path]
+        keywords = self._keywords
+        cached = self._counts.get(path)
+        if cached is None or cached[0] is not keywords:
+            cached = (keywords, keyword_counts(f for f in keywords if f.path != path))
+            self._counts[path] = cached
+        return cached[1]
 
     def refresh(self) -> dict[str, list[WebUrlEntry]]:
         """Bring the index up to date and keep its facts in memory."""
