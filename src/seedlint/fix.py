@@ -213,7 +213,9 @@ def fix_reported(
     """
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        if diagnostic.fix is not None and (diagnostic.fix.safe or unsafe):
+        # Only files read for the probe: the offline pass already tried the others.
+        fixable = diagnostic.fix is not None and (diagnostic.fix.safe or unsafe)
+        if fixable and diagnostic.path in linted:
             by_path.setdefault(diagnostic.path, []).append(diagnostic)
     outcomes: list[FixOutcome] = []
     fixed: set[Diagnostic] = set()
