@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,14 +13,15 @@ from seedlint.diagnostics import Diagnostic, ExitCode, plural, visible
 from seedlint.discovery import DiscoveryError
 from seedlint.progress import progress_for
 from seedlint.registry import all_rules, find_rule, unknown_selectors
-from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
-from seedlint.reporters.output import OutputPathError, check_output_path, write_report
+from seedlint.reporters import ReportContext, fails_run
+from seedlint.reporters.output import OutputPathError, check_output_path
+from seedlint.shard_commands import add_merge_parser, check_shard, emit, merge_command, shard_of
 from seedlint.version import __version__
 
 if TYPE_CHECKING:
     from seedlint.linter import LintResult
 
-_COMMANDS = ("check", "rules", "rule", "server")
+_COMMANDS = ("check", "merge", "rules", "rule", "server")
 
 
 def _codes(value: str) -> list[str]:
@@ -123,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 even when there are findings (usage errors still exit 2)",
     )
 
+    check.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="lint shard K of N (files by path, probes by host) for a CI matrix; see merge",
+    )
+    check.add_argument(
+        "--shard-output",
+        type=Path,
+        metavar="FILE",
+        help="with --shard: write the shard's results to FILE for `seedlint merge`",
+    )
+    add_merge_parser(commands)
+
     rules = commands.add_parser(
         "rules", help="list every rule with its code, severity and explanation"
     )
@@ -217,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _show_rule(args.code)
         if args.command == "server":
             return _serve()
+        if args.command == "merge":
+            return merge_command(args)
         return _check(args)
     except (ConfigError, DiscoveryError, OutputPathError) as error:
         print(f"seedlint: error: {error}", file=sys.stderr)
@@ -283,9 +298,12 @@ def _check(args: argparse.Namespace) -> int:
             "--diff shows only the offline fixes and cannot show image-size fixes, which "
             "need --probe; use --diff without --probe, or --fix --probe to apply them"
         )
+    shard = shard_of(args)
     config = _configure(args, args.paths)
     if args.output_file is not None:
         check_output_path(args.output_file)
+    if shard is not None:
+        return check_shard(args, config, shard)
     not_written: list[Diagnostic] = []
     if args.fix or args.diff:
         changed, not_written = _fix(args, config)
@@ -415,30 +433,9 @@ def _report(
     result: LintResult, args: argparse.Namespace, config: Config, stream: TextIO | None = None
 ) -> ReportContext:
     """Write the findings in the chosen format, to stdout or atomically to --output-file."""
-    to_file = args.output_file is not None
-    out = stream or sys.stdout
     root_uri = config.root.resolve().as_uri()
-    context = ReportContext(
-        files_checked=result.files_checked,
-        quiet=args.quiet,
-        color=not to_file and use_color(out, args.color),
-        checked_paths=tuple(result.checked_paths),
-        rules=all_rules(),
-        strict=config.strict,
-        root_uri=root_uri if root_uri.endswith("/") else root_uri + "/",
-    )
-    reporter = REPORTERS[config.output_format]
-    if to_file:
-        buffer = io.StringIO()
-        reporter(result.diagnostics, context, buffer)
-        write_report(args.output_file, buffer.getvalue())
-    else:
-        reporter(result.diagnostics, context, out)
-    if args.statistics:
-        # A machine format on stdout must stay parseable: its statistics go to stderr.
-        machine_on_stdout = not to_file and config.output_format != "text"
-        report_statistics(result.diagnostics, context, sys.stderr if machine_on_stdout else out)
-    return context
+    root_uri = root_uri if root_uri.endswith("/") else root_uri + "/"
+    return emit(result, args, config.output_format, config.strict, root_uri, stream=stream)
 
 
 def _fix_online(

@@ -354,6 +354,20 @@ PATH_FIELDS = ("schema", "probe_ca_bundle", "cache_dir")
 SELECTOR_KEYS = ("select", "ignore")
 
 
+def shard_spec(value: Any) -> tuple[int, int]:
+    """``K/N`` (shard K of N, 1 ≤ K ≤ N) as given to ``--shard``; the command line only."""
+    text = value.strip() if isinstance(value, str) else ""
+    index, slash, count = text.partition("/")
+    if not (slash and index.isascii() and index.isdigit() and count.isascii() and count.isdigit()):
+        raise InvalidValue(f"expected K/N such as 2/4 (shard K of N), got {value!r}")
+    k, n = int(index), int(count)
+    if n < 1:
+        raise InvalidValue(f"expected at least one shard (N ≥ 1), got {value!r}")
+    if not 1 <= k <= n:
+        raise InvalidValue(f"expected a shard number K from 1 to {n}, got {value!r}")
+    return k, n
+
+
 def validate(key: str, value: Any) -> Any:
     """The one validation of an option's value, for the file and the command line alike.
 
