@@ -15,13 +15,21 @@ from seedlint.progress import progress_for
 from seedlint.registry import all_rules, find_rule, unknown_selectors
 from seedlint.reporters import ReportContext, fails_run
 from seedlint.reporters.output import OutputPathError, check_output_path
-from seedlint.shard_commands import add_merge_parser, check_shard, emit, merge_command, shard_of
+from seedlint.shard_commands import (
+    add_cache_parser,
+    add_merge_parser,
+    cache_command,
+    check_shard,
+    emit,
+    merge_command,
+    shard_of,
+)
 from seedlint.version import __version__
 
 if TYPE_CHECKING:
     from seedlint.linter import LintResult
 
-_COMMANDS = ("check", "merge", "rules", "rule", "server")
+_COMMANDS = ("check", "merge", "cache", "rules", "rule", "server")
 
 
 def _codes(value: str) -> list[str]:
@@ -135,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --shard: write the shard's results to FILE for `seedlint merge`",
     )
     add_merge_parser(commands)
+    add_cache_parser(commands)
 
     rules = commands.add_parser(
         "rules", help="list every rule with its code, severity and explanation"
@@ -232,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve()
         if args.command == "merge":
             return merge_command(args)
+        if args.command == "cache":
+            return cache_command(args)
         return _check(args)
     except (ConfigError, DiscoveryError, OutputPathError) as error:
         print(f"seedlint: error: {error}", file=sys.stderr)

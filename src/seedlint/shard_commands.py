@@ -41,6 +41,37 @@ def add_merge_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
 
 
+def add_cache_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    cache = commands.add_parser(
+        "cache", help="export or import the probe cache as one file (for CI caches/artifacts)"
+    )
+    cache.add_argument("action", choices=("export", "import"))
+    cache.add_argument("file", type=Path, metavar="FILE")
+    cache.add_argument("--cache-dir", type=Path, metavar="DIR", help="the cache to use")
+    cache.add_argument("--config", type=Path, help="read this config file instead of the root's")
+    cache.add_argument("--isolated", action="store_true", help="read no configuration file")
+
+
+def cache_command(args: argparse.Namespace) -> int:
+    """``seedlint cache export|import FILE``: records move only with a valid signature."""
+    from seedlint.cache_transfer import export_cache, import_cache
+    from seedlint.config import load_config, with_command_line
+
+    config = load_config(args.config, [], isolated=args.isolated)
+    config = with_command_line(config, {"cache-dir": args.cache_dir and str(args.cache_dir)})
+    if args.action == "export":
+        count = export_cache(config, args.file)
+        print(f"Exported {count} probe results to {visible(str(args.file))}.", file=sys.stderr)
+        return ExitCode.OK
+    counts = import_cache(config, args.file)
+    print(
+        f"Imported {counts.imported} probe results; rejected {counts.rejected} not signed "
+        f"with this cache's key; skipped {counts.expired} expired.",
+        file=sys.stderr,
+    )
+    return ExitCode.OK
+
+
 def shard_of(args: argparse.Namespace) -> Shard | None:
     """``--shard K/N``, validated; refused with the options that cannot be split."""
     from seedlint.config.options import InvalidValue, shard_spec

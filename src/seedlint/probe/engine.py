@@ -97,6 +97,18 @@ def _signing_key(cache_path: Path) -> bytes:
     return key
 
 
+def record_mac(key: bytes, namespace: str, url: str, result: Any) -> str:
+    """The HMAC-SHA256 a cached probe record carries: over its namespace (which names the
+    settings fingerprint), its URL and the canonical JSON of its result."""
+    blob = json.dumps([namespace, url, result], sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, blob.encode(), hashlib.sha256).hexdigest()
+
+
+def signing_key(cache_path: Path) -> bytes:
+    """The key that signs the records of the cache at ``cache_path`` (created on first use)."""
+    return _signing_key(cache_path)
+
+
 class _CacheAccess:
     """Signed probe results in the cache, read in one query and written in batches, off the loop.
 
@@ -147,8 +159,7 @@ class _CacheAccess:
             self._found.update(((kind, str(key)), str(value)) for key, value in rows)
 
     def _mac(self, namespace: str, url: str, result: Any) -> str:
-        blob = json.dumps([namespace, url, result], sort_keys=True, separators=(",", ":"))
-        return hmac.new(self._key, blob.encode(), hashlib.sha256).hexdigest()
+        return record_mac(self._key, namespace, url, result)
 
     def get(self, kind: str, url: str, decode: Callable[[str, dict[str, Any]], R]) -> R | None:
         """The cached result for ``url``, or None; a bad or forged record is dropped."""
