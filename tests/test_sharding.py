@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +24,9 @@ from seedlint.cli import main
 from seedlint.config import Config
 from seedlint.merging import FORMAT, config_digest
 from seedlint.sharding import Shard, bucket, host_key
+from tests.conftest import CASES, SEEDS
+from tests.reporting import sarif_validator
+from tests.test_recipes import _readme_section, _yaml_blocks
 
 GENERATOR = Path(__file__).parents[1] / "benchmarks" / "generate_seeds.py"
 FORMATS = ("text", "json", "sarif", "junit", "github")
@@ -237,3 +242,48 @@ def test_config_digest_ignores_where_and_covers_what(tmp_path: Path) -> None:
     base = Config(root=tmp_path)
     assert config_digest(base) == config_digest(Config(root=tmp_path / "elsewhere", jobs=3))
     assert config_digest(base) != config_digest(Config(root=tmp_path, ignore=("D004",)))
+
+
+def _recipe_commands(run: str, **values: str) -> list[list[str]]:
+    for name, value in values.items():
+        run = run.replace(name, value)
+    return [shlex.split(line) for line in run.replace("\n", " ").split(" && ")]
+
+
+def test_readme_recipes_run_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    github, gitlab = _yaml_blocks(_readme_section("Split across CI runners"))
+    shard_job, merge_job = github["jobs"]["shard"], github["jobs"]["merge"]
+    shards = shard_job["strategy"]["matrix"]["shard"]
+    assert merge_job["needs"] == "shard"
+    assert gitlab["seedlint-shard"]["parallel"] == len(shards)
+    assert gitlab["seedlint-merge"]["needs"] == ["seedlint-shard"]
+    uses = [step.get("uses", "").split("@")[0] for step in shard_job["steps"]]
+    assert {"actions/cache/restore", "actions/cache/save", "actions/upload-artifact"} <= set(uses)
+    runs = [s["run"] for s in shard_job["steps"] if s.get("run", "").startswith("seedlint")]
+    (shard_run,) = runs
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    shutil.copy(CASES / "E003_quality_string.txt", tmp_path / "seeds" / "bad.txt")
+    monkeypatch.chdir(tmp_path)
+    for k in shards:
+        (argv,) = _recipe_commands(shard_run, **{"${{ matrix.shard }}": str(k)})
+        assert argv[:2] == ["seedlint", "check"] and "--probe" in argv
+        argv.remove("--probe")  # no internet in tests
+        assert main(argv[1:]) == 0
+    merges = [s["run"] for s in merge_job["steps"] if s.get("run", "").startswith("seedlint")]
+    files = sorted(str(p) for p in tmp_path.glob("shard-*.json"))
+    assert len(files) == len(shards)
+    codes = []
+    for merge_run in merges:
+        argv = shlex.split(merge_run)
+        star = argv.index("shard-*.json")
+        argv[star : star + 1] = files
+        codes.append(main(argv[1:]))
+    assert codes == [0, 1]  # the SARIF step always uploads; the last one fails the job
+    sarif = json.loads((tmp_path / "seedlint.sarif").read_text())
+    assert sarif_validator().is_valid(sarif) and len(sarif["runs"]) == 1
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["E003"]
+    script = " ".join(gitlab["seedlint-shard"]["script"])
+    assert '--shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"' in script
+    capsys.readouterr()
