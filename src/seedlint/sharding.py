@@ -1,8 +1,8 @@
 """One shard of a run split across CI runners (``seedlint check --shard K/N``).
 
 Files are split by a stable hash of their root-relative path, probes by a
-stable hash of the URL's host: shard K lints only its files (C010 still sees
-the whole project through the project index) and probes only the URLs, of any
+stable hash of the URL's host: shard K lints only its files (C010, C016 and
+C017 still see the whole project through the project index) and probes only the URLs, of any
 project file, whose host falls to it. Each host is then asked by exactly one
 shard, so its per-host limits hold across the whole matrix. What a shard
 found is written by :mod:`seedlint.merging` and combined there.
@@ -105,14 +105,18 @@ def run_shard(
     checked: list[str] = []
     notices: list[str] = []
     duplicates = cross_file.CrossFilePass(config, targets)
-    for report in _lint_files(own, config, now, collect_urls=probing, notices=notices):
-        diagnostics.extend(report.diagnostics)
-        duplicates.add(report.path, report.stamp, report.web_url)
-        if report.url_uses:
-            kept.append(report)
-        checked.append(report.path)
+    reports = _lint_files(own, config, now, collect_urls=probing, notices=notices)
+    try:
+        for report in reports:
+            diagnostics.extend(report.diagnostics)
+            duplicates.add(report.path, report.stamp, report.web_url, report.keywords)
+            if report.url_uses:
+                kept.append(report)
+            checked.append(report.path)
+    finally:
+        reports.close()  # closes the result cache and any worker pool now
     diagnostics.extend(
-        duplicates.finish(lambda shown: is_enabled(config, shown, "C010"), {}, notices)
+        duplicates.finish(lambda code, shown: is_enabled(config, shown, code), {}, notices)
     )
     run = ShardRun(shard, sorted(diagnostics), len(own), checked, kept, notices=notices)
     if probing:
