@@ -132,6 +132,9 @@ TRACKING_PARAMETERS = frozenset(
 )
 """Besides every ``utm_*``: click identifiers of ad and mail platforms."""
 
+_TRACKING_HINT = re.compile(
+    "[?&;](?:utm_|" + "|".join(sorted(TRACKING_PARAMETERS)) + ")", re.IGNORECASE
+)
 _NOT_WORD = re.compile(r"[\W_]+")
 _ELLIPSIS = re.compile(r"(?:\.{3}|…)\s*$")
 _CLICKBAIT = re.compile(r"[!?]*(?:!!|\?!|!\?|\?\?)[!?]*")
@@ -145,7 +148,11 @@ def check_editorial(document: SeedDocument, context: CheckContext) -> Iterator[D
             yield from _check_title(document, (*base, "title"), title)
             where: JsonPath = (*base, "excerpt")
             excerpt = text_at(document, where)
-            if excerpt is not None and _plain_words(excerpt) == _plain_words(title) != "":
+            if (
+                excerpt is not None
+                and len(excerpt) <= 2 * len(title) + 8  # else it says more than the title
+                and _plain_words(excerpt) == _plain_words(title) != ""
+            ):
                 span = document.values[where]
                 message = f"{describe_path(where)} only repeats the title; expected a summary of the article"
                 yield EXCERPT_REPEATS_TITLE.at(document.path, span.line, span.column, message)
@@ -159,20 +166,22 @@ def _plain_words(text: str) -> str:
 
 
 def _check_title(document: SeedDocument, path: JsonPath, title: str) -> Iterator[Diagnostic]:
-    where = describe_path(path)
-    cased = [char for char in title if char.isupper() or char.islower()]
-    words = [word for word in title.split() if sum(char.isupper() for char in word) >= 2]
-    if len(cased) >= 12 and len(words) >= 3 and not any(char.islower() for char in cased):
-        span = document.values[path]
-        message = f"{where} is all in capitals; write it in sentence or title case"
-        yield SHOUTING_TITLE.at(document.path, span.line, span.column, message)
+    if title == title.upper():  # no lower-case letter: only then count (most titles have one)
+        cased = [char for char in title if char.isupper() or char.islower()]
+        words = [word for word in title.split() if sum(char.isupper() for char in word) >= 2]
+        if len(cased) >= 12 and len(words) >= 3 and not any(char.islower() for char in cased):
+            span = document.values[path]
+            message = (
+                f"{describe_path(path)} is all in capitals; write it in sentence or title case"
+            )
+            yield SHOUTING_TITLE.at(document.path, span.line, span.column, message)
+            return
+    if "!" not in title and "?" not in title:
         return
     match = _CLICKBAIT.search(title)
     if match is not None:
         line, column = position_in_value(document, path, match.start())
-        message = (
-            f'{where} has clickbait punctuation "{match.group()}"; expected at most one ! or ?'
-        )
+        message = f'{describe_path(path)} has clickbait punctuation "{match.group()}"; expected at most one ! or ?'
         yield SHOUTING_TITLE.at(document.path, line, column, message)
 
 
@@ -199,6 +208,11 @@ def _check_related_dates(document: SeedDocument) -> Iterator[Diagnostic]:
         yield RELATED_FAR_IN_TIME.at(document.path, span.line, span.column, message)
 
 
+def _web_url_paths(document: SeedDocument) -> Iterator[JsonPath]:
+    for base, _ in articles(document):
+        yield (*base, "webUrl")
+
+
 def without_tracking(url: str) -> str:
     """``url_key(url)`` with ``utm_*`` and click-identifier query parameters removed."""
     key = url_key(url)
@@ -222,11 +236,17 @@ def _has_tracking(url: str) -> bool:
 
 
 def _check_tracking_duplicates(document: SeedDocument) -> Iterator[Diagnostic]:
+    urls = [
+        (path, url)
+        for path, url in ((path, text_at(document, path)) for path in _web_url_paths(document))
+        if url is not None
+    ]
+    # A finding needs one URL with a tracking parameter; most seeds have none.
+    if not any(_TRACKING_HINT.search(url) for _, url in urls):
+        return
     seen: dict[str, tuple[str, JsonPath]] = {}
-    for base, _ in articles(document):
-        path = (*base, "webUrl")
-        url = text_at(document, path)
-        if url is None or not is_valid_url(url):
+    for path, url in urls:
+        if not is_valid_url(url):
             continue
         stripped = without_tracking(url)
         first = seen.get(stripped)
