@@ -83,6 +83,7 @@ def test_stdin_without_a_name_is_shown_as_dash(
     [
         (["-", "seeds"], "cannot be combined with other paths"),
         (["-", "--probe"], "--probe needs files"),
+        (["-", "--shard", "1/2"], "--shard needs files"),
         (["seeds", "--stdin-filename", "x.txt"], "--stdin-filename needs -"),
     ],
 )

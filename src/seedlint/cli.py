@@ -413,6 +413,8 @@ def _check_stdin(args: argparse.Namespace) -> int:
         raise ConfigError("- (standard input) cannot be combined with other paths")
     if args.probe or args.probe_links or args.probe_images:
         raise ConfigError("--probe needs files: standard input is checked offline only")
+    if args.shard is not None or args.shard_output is not None:
+        raise ConfigError("--shard needs files: standard input is one buffer, not a project")
     name = Path(args.stdin_filename) if args.stdin_filename else None
     config = _configure(args, [name] if name is not None else [])
     shown = display_path(name, config.root) if name is not None else "-"
