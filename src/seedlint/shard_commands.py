@@ -74,13 +74,14 @@ def cache_command(args: argparse.Namespace) -> int:
 
 def shard_of(args: argparse.Namespace) -> Shard | None:
     """``--shard K/N``, validated; refused with the options that cannot be split."""
-    from seedlint.config.options import InvalidValue, shard_spec
-    from seedlint.sharding import Shard
-
     if args.shard is None:
         if args.shard_output is not None:
             raise ConfigError("--shard-output needs --shard K/N")
         return None
+    # Imported only here: every `check` calls this, and most runs are not sharded.
+    from seedlint.config.options import InvalidValue, shard_spec
+    from seedlint.sharding import Shard
+
     try:
         index, count = shard_spec(args.shard)
     except InvalidValue as error:
