@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -254,6 +253,8 @@ _WORKER_CONTEXT: CheckContext | None = None
 
 
 def _init_worker(context: CheckContext) -> None:
+    import signal
+
     global _WORKER_CONTEXT  # noqa: PLW0603 - one context per worker process, set once
     _WORKER_CONTEXT = context
     # Ctrl-C is the parent's to handle (it reports what finished and ends the pool);

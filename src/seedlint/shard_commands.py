@@ -12,7 +12,7 @@ from seedlint.config import OUTPUT_FORMATS, Config, ConfigError
 from seedlint.diagnostics import ExitCode, visible
 from seedlint.progress import progress_for
 from seedlint.registry import all_rules
-from seedlint.reporters import REPORTERS, ReportContext, fails_run, report_statistics, use_color
+from seedlint.reporters import ReportContext, fails_run, reporter_for, use_color
 from seedlint.reporters.output import check_output_path, write_report
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def emit(
         strict=strict,
         root_uri=root_uri,
     )
-    reporter = REPORTERS[output_format]
+    reporter = reporter_for(output_format)
     if to_file:
         buffer = io.StringIO()
         reporter(result.diagnostics, context, buffer)
@@ -174,6 +174,8 @@ def emit(
     else:
         reporter(result.diagnostics, context, out)
     if args.statistics:
+        from seedlint.reporters.text import report_statistics
+
         # A machine format on stdout must stay parseable: its statistics go to stderr.
         machine_on_stdout = not to_file and output_format != "text"
         report_statistics(result.diagnostics, context, sys.stderr if machine_on_stdout else out)

@@ -18,8 +18,8 @@ IMAGE = UrlUse(
 def test_every_failed_outcome_is_a_finding(outcome: Outcome) -> None:
     link = list(links.check_link(LINK, LinkResult(LINK.url, outcome, None, None, "why")))
     image = list(images.check_image(IMAGE, ImageResult(IMAGE.url, outcome, None, "why")))
-    assert [d.code for d in link] == [links.BY_OUTCOME[outcome].code]
-    assert [d.code for d in image] == [links.BY_OUTCOME[outcome].code]
+    assert [d.code for d in link] == [links.rule_for_outcome(outcome).code]
+    assert [d.code for d in image] == [links.rule_for_outcome(outcome).code]
     assert (link[0].line, link[0].column) == (7, 9)
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
-from seedlint.outcomes import ImageResult, Outcome
 from seedlint.rules import links
 from seedlint.rules.messages import describe_path
-from seedlint.rules.url_uses import UrlUse, quoted
+
+if TYPE_CHECKING:
+    from seedlint.outcomes import ImageResult
+    from seedlint.rules.url_uses import UrlUse
 
 SIZE_MISMATCH = Rule(
     "I001",
@@ -78,6 +81,9 @@ RULES = (SIZE_MISMATCH, SIZE_UNKNOWN)
 
 def check_image(use: UrlUse, result: ImageResult) -> Iterator[Diagnostic]:
     """Findings for one use of a probed image: unreachable, unreadable, or the wrong size."""
+    from seedlint.outcomes import Outcome
+    from seedlint.rules.url_uses import quoted
+
     where = describe_path(use.json_path)
     outcome = result.outcome
     if outcome is Outcome.SIZE_UNKNOWN:
@@ -85,7 +91,7 @@ def check_image(use: UrlUse, result: ImageResult) -> Iterator[Diagnostic]:
         yield SIZE_UNKNOWN.at(use.path, use.line, use.column, message)
         return
     if outcome is not Outcome.MEASURED:
-        rule = links.BY_OUTCOME[outcome]
+        rule = links.rule_for_outcome(outcome)
         yield rule.at(use.path, use.line, use.column, links.failure_message(use, result))
         return
     if result.permanent_redirect and result.final_url:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Severity
-from seedlint.outcomes import TRANSIENT, ImageResult, LinkResult, Outcome
 from seedlint.rules.messages import describe_path
-from seedlint.rules.url_uses import UrlUse, quoted
+
+if TYPE_CHECKING:
+    from seedlint.outcomes import ImageResult, LinkResult, Outcome
+    from seedlint.rules.url_uses import UrlUse
+
+# The probe's outcomes and URL uses are imported by the functions that report them:
+# every offline run imports this module for its rules' metadata only.
 
 _PROBE_NOTE = (
     "Reported only with `--probe` or `--probe-links`; results are cached (default one day)."
@@ -336,25 +343,34 @@ RULES = (
     NOT_CHECKED,
 )
 
-BY_OUTCOME = {
-    Outcome.DEAD: DEAD,
-    Outcome.SERVER_ERROR: SERVER_ERROR,
-    Outcome.BLOCKED: BLOCKED,
-    Outcome.RATE_LIMITED: RATE_LIMITED,
-    Outcome.TIMEOUT: TIMEOUT,
-    Outcome.DNS_FAILURE: DNS_FAILURE,
-    Outcome.TLS_FAILURE: TLS_FAILURE,
-    Outcome.CONNECTION_FAILED: CONNECTION_FAILED,
-    Outcome.REDIRECT_PERMANENT: PERMANENT_REDIRECT,
-    Outcome.REDIRECT_LOOP: REDIRECT_LOOP,
-    Outcome.TOO_MANY_REDIRECTS: REDIRECT_LOOP,
-    Outcome.BAD_REDIRECT: BAD_REDIRECT,
-    Outcome.FORBIDDEN_ADDRESS: FORBIDDEN_ADDRESS,
-    Outcome.HTTP_ERROR: HTTP_ERROR,
-    Outcome.INVALID_URL: NOT_CHECKED,
-    Outcome.NOT_CHECKED: NOT_CHECKED,
-}
-"""The rule that reports each failed outcome; every outcome that is not ``ok`` has one."""
+
+@cache
+def _by_outcome() -> dict[Outcome, Rule]:
+    from seedlint.outcomes import Outcome
+
+    return {
+        Outcome.DEAD: DEAD,
+        Outcome.SERVER_ERROR: SERVER_ERROR,
+        Outcome.BLOCKED: BLOCKED,
+        Outcome.RATE_LIMITED: RATE_LIMITED,
+        Outcome.TIMEOUT: TIMEOUT,
+        Outcome.DNS_FAILURE: DNS_FAILURE,
+        Outcome.TLS_FAILURE: TLS_FAILURE,
+        Outcome.CONNECTION_FAILED: CONNECTION_FAILED,
+        Outcome.REDIRECT_PERMANENT: PERMANENT_REDIRECT,
+        Outcome.REDIRECT_LOOP: REDIRECT_LOOP,
+        Outcome.TOO_MANY_REDIRECTS: REDIRECT_LOOP,
+        Outcome.BAD_REDIRECT: BAD_REDIRECT,
+        Outcome.FORBIDDEN_ADDRESS: FORBIDDEN_ADDRESS,
+        Outcome.HTTP_ERROR: HTTP_ERROR,
+        Outcome.INVALID_URL: NOT_CHECKED,
+        Outcome.NOT_CHECKED: NOT_CHECKED,
+    }
+
+
+def rule_for_outcome(outcome: Outcome) -> Rule:
+    """The rule that reports a failed outcome; every outcome that is not ``ok`` has one."""
+    return _by_outcome()[outcome]
 
 
 def allow_hint(url: str) -> str:
@@ -375,6 +391,9 @@ def allow_hint(url: str) -> str:
 
 def failure_message(use: UrlUse, result: LinkResult | ImageResult) -> str:
     """The message for a failed outcome of ``result`` at ``use``."""
+    from seedlint.outcomes import TRANSIENT, Outcome
+    from seedlint.rules.url_uses import quoted
+
     where = describe_path(use.json_path)
     outcome = result.outcome
     if outcome in (Outcome.NOT_CHECKED, Outcome.INVALID_URL):
@@ -389,9 +408,11 @@ def failure_message(use: UrlUse, result: LinkResult | ImageResult) -> str:
 
 def check_link(use: UrlUse, result: LinkResult) -> Iterator[Diagnostic]:
     """Findings for one use of a probed link (none when it is alive)."""
+    from seedlint.outcomes import Outcome
+
     if result.outcome.ok and result.outcome is not Outcome.REDIRECT_PERMANENT:
         return
-    rule = BY_OUTCOME[result.outcome]
+    rule = rule_for_outcome(result.outcome)
     if rule is PERMANENT_REDIRECT:
         where = describe_path(use.json_path)
         message = f"{where} permanently redirects to {result.final_url}; use that URL"

@@ -1,0 +1,100 @@
+"""A one-file run imports only what it needs (its start-up is most of its time).
+
+Each run happens in a fresh interpreter, as the command line would start it,
+and reports which modules ended up in ``sys.modules``. Timings live in the
+benchmark (benchmarks/bench_offline.py); these tests pin the mechanism.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+
+SEED = sorted((PROJECT / "seeds").glob("*.txt"))[0]
+
+PROGRAM = """
+import json, sys
+from seedlint.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+NEVER_OFFLINE = (
+    "jsonschema",
+    "httpx",
+    "seedlint.online",
+    "seedlint.probe",
+    "seedlint.outcomes",
+    "seedlint.rules.url_uses",
+    "seedlint.fix",
+    "seedlint.sharding",
+    "seedlint.merging",
+    "multiprocessing",
+    "_hashlib",
+    "tomllib",
+)
+"""Never imported by an offline check of one clean file without a configuration file:
+the probe and the online rules' logic, fixes, shards, the worker pool, OpenSSL's
+digests and the TOML reader."""
+
+OTHER_FORMATS = ("json_report", "sarif", "github", "junit")
+
+
+def imported(folder: Path, *args: str) -> set[str]:
+    """The modules a ``seedlint`` run with ``args`` in ``folder`` imports; asserts it is clean."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", PROGRAM, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=folder,
+        env=env,
+    )
+    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "{}"
+    report = json.loads(last)
+    assert report.get("code") == 0, done.stdout + done.stderr
+    return set(report["modules"])
+
+
+@pytest.fixture
+def lone_seed(tmp_path: Path) -> Path:
+    """A valid seed alone in a folder: no configuration file, no git work tree above."""
+    seed = tmp_path / "one.txt"
+    seed.write_bytes(SEED.read_bytes())
+    return seed
+
+
+def test_a_one_file_run_outside_a_project_imports_nothing_it_does_not_need(
+    lone_seed: Path,
+) -> None:
+    modules = imported(lone_seed.parent, "check", "one.txt")
+    assert "seedlint.linter" in modules  # the run did lint
+    assert sorted(m for m in modules if m.startswith(NEVER_OFFLINE)) == []
+    reporters = {m.rsplit(".", 1)[-1] for m in modules if m.startswith("seedlint.reporters.")}
+    assert "text" in reporters
+    assert reporters.isdisjoint(OTHER_FORMATS)
+
+
+def test_a_run_imports_the_reporter_of_its_format_only(lone_seed: Path) -> None:
+    modules = imported(lone_seed.parent, "check", "--output-format", "json", "one.txt")
+    reporters = {m.rsplit(".", 1)[-1] for m in modules if m.startswith("seedlint.reporters.")}
+    assert "json_report" in reporters
+    assert reporters.isdisjoint({"text", "sarif", "github", "junit"})
+
+
+def test_the_reporters_mapping_still_names_every_format() -> None:
+    from seedlint import reporters
+    from seedlint.config import OUTPUT_FORMATS
+
+    assert tuple(reporters.REPORTERS) == OUTPUT_FORMATS
+    assert reporters.report_statistics.__module__ == "seedlint.reporters.text"
+    with pytest.raises(AttributeError):
+        _ = reporters.no_such_reporter
