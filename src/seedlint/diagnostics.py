@@ -6,6 +6,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from seedlint.patterns import lazy_pattern
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is; errors fail the run, warnings only with ``--strict``."""
@@ -96,7 +98,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = lazy_pattern("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 """C0 and C1 controls (ESC, CR, LF, NEL ...), line separators, bidi overrides, and lone
 surrogates (a file name that is not UTF-8, a ``\\ud800`` escape in YAML): UTF-8 cannot
 encode those."""
@@ -111,9 +113,9 @@ def visible(text: str) -> str:
     content start a line of its own (a GitHub Actions workflow command such as
     ``::warning::``). Every human-facing output goes through this one function.
     """
-    if _UNSAFE.search(text) is None:
+    if _UNSAFE().search(text) is None:
         return text
-    return _UNSAFE.sub(_escape, text)
+    return _UNSAFE().sub(_escape, text)
 
 
 def encodable(text: str) -> str:

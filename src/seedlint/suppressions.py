@@ -12,14 +12,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from seedlint.diagnostics import Diagnostic
+from seedlint.patterns import lazy_pattern
 
 if TYPE_CHECKING:
     from seedlint.document import SeedDocument
 
-_COMMENT = re.compile(
+_COMMENT = lazy_pattern(
     r"(?:^|(?<=\s))#\s*seedlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE
 )
-_CLOSING = re.compile(r"(?:---|\.\.\.)[ \t]*\r?\n?")
+_CLOSING = lazy_pattern(r"(?:---|\.\.\.)[ \t]*\r?\n?")
 _ALL = frozenset({"ALL"})
 
 
@@ -88,10 +89,10 @@ def parse_suppressions(text: str, scalars: Iterable[tuple[int, int]] = ()) -> Su
         stripped = line.strip()
         if number == 1 and stripped.startswith("---"):
             continue
-        if _CLOSING.fullmatch(line):
+        if _CLOSING().fullmatch(line):
             break  # the end of the front matter: what follows is not YAML
         match = next(
-            (m for m in _COMMENT.finditer(line) if not _within(start + m.start(), inside)), None
+            (m for m in _COMMENT().finditer(line) if not _within(start + m.start(), inside)), None
         )
         if match is not None:
             codes, wrong = _codes(match, number)

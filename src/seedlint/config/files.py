@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_DECODE_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+from seedlint.patterns import lazy_pattern
+
+_HEADER = lazy_pattern(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_DECODE_POSITION = lazy_pattern(r"\(at line (\d+), column (\d+)\)")
 
 
 class ConfigError(Exception):
@@ -62,7 +64,7 @@ class TomlFile:
         header_at: tuple[int, int, int] | None = (1, 1, 0) if not table else None
         wanted = tuple(table)
         for number, text in enumerate(self.lines, start=1):
-            match = _HEADER.match(text)
+            match = _HEADER().match(text)
             if match:
                 current = tuple(_unquote(part) for part in match.group(1).split("."))
                 if key is not None and current == (*wanted, key):
@@ -132,14 +134,16 @@ def read_toml(path: Path) -> TomlFile:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = TomlFile(path, {}, lines)
-        match = _DECODE_POSITION.search(str(error))
+        match = _DECODE_POSITION().search(str(error))
         if match:
             line, column = int(match.group(1)), int(match.group(2))
         elif "end of document" in str(error) and lines:
             line, column = len(lines), len(lines[-1]) + 1
         else:
             line, column = 1, 1
-        reason = _DECODE_POSITION.sub("", str(error)).replace("(at end of document)", "at the end")
+        reason = (
+            _DECODE_POSITION().sub("", str(error)).replace("(at end of document)", "at the end")
+        )
         reason = reason.strip()
         raise ConfigError(
             f"cannot read configuration: {reason} (not valid TOML)",

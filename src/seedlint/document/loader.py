@@ -12,12 +12,13 @@ The overrides mirror PyYAML's own methods (MIT licence), changed as commented.
 # mypy: disable-error-code="no-untyped-call"
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 from yaml.scanner import ScannerError
 from yaml.tokens import DirectiveToken, ScalarToken, TagToken
+
+from seedlint.patterns import lazy_pattern
 
 _BLANK_OR_BREAK = "\0 \t\r\n\x85\u2028\u2029"
 _BREAK = "\r\n\x85\u2028\u2029"
@@ -308,7 +309,7 @@ class CompatibleSafeLoader(yaml.SafeLoader):
 
 
 _LIBYAML_WORDING = [
-    (re.compile(pattern), replacement)
+    (lazy_pattern(pattern), replacement)
     for pattern, replacement in (
         (
             r"expected ',' or '([}\]])', but got .* while parsing a flow (mapping|sequence)",
@@ -376,7 +377,7 @@ _LIBYAML_WORDING = [
 def libyaml_wording(message: str) -> str:
     """A pure-Python parser error message in libyaml's words, so findings do not depend on the build."""
     for pattern, replacement in _LIBYAML_WORDING:
-        message = pattern.sub(replacement, message)
+        message = pattern().sub(replacement, message)
     return message
 
 

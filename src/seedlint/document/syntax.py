@@ -16,11 +16,12 @@ from functools import cached_property
 from seedlint.catalogue import structure
 from seedlint.document.composer import Composer
 from seedlint.document.model import JsonPath
+from seedlint.patterns import lazy_pattern
 
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
-_GLUED_HASH = re.compile(r"[^ \t\r\n\x85\u2028\u2029]#")
-_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
-_BLOCK_HEADER = re.compile(r"(?:[!&][^ \t\r\n]*[ \t]+)*[|>]([0-9+-]*)")
+_TAB_INDENT = lazy_pattern(r"^[ ]*\t", re.MULTILINE)
+_GLUED_HASH = lazy_pattern(r"[^ \t\r\n\x85\u2028\u2029]#")
+_LINE_BREAK = lazy_pattern(r"\r\n|[\r\n\x85\u2028\u2029]")
+_BLOCK_HEADER = lazy_pattern(r"(?:[!&][^ \t\r\n]*[ \t]+)*[|>]([0-9+-]*)")
 
 
 def check_syntax(composer: Composer, error_line: int | None) -> set[int]:
@@ -46,12 +47,12 @@ class _Checks:
 
     @cached_property
     def lines(self) -> list[str]:
-        return _LINE_BREAK.split(self.text)
+        return _LINE_BREAK().split(self.text)
 
     @cached_property
     def line_starts(self) -> list[int]:
         starts = [0]
-        starts.extend(match.end() for match in _LINE_BREAK.finditer(self.text))
+        starts.extend(match.end() for match in _LINE_BREAK().finditer(self.text))
         return starts
 
     def _line(self, line: int) -> str:
@@ -125,7 +126,7 @@ class _Checks:
         """A tab before a key, a ``-`` or a ``?``: YAML indents with spaces only."""
         if "\t" not in self.text:
             return
-        candidates = list(_TAB_INDENT.finditer(self.text))
+        candidates = list(_TAB_INDENT().finditer(self.text))
         if not candidates:
             return
         values, keys = self.document.values, self.document.keys
@@ -173,7 +174,7 @@ class _Checks:
         """``"value"#note``, ``]#note``: a comment must be separated by a space."""
         if "#" not in self.text:
             return
-        candidates = [match.start() + 1 for match in _GLUED_HASH.finditer(self.text)]
+        candidates = [match.start() + 1 for match in _GLUED_HASH().finditer(self.text)]
         if not candidates:
             return
         spans = self._scalar_spans()
@@ -209,7 +210,7 @@ class _Checks:
         values = self.document.values
         for path in self.composer.block_scalars:
             span = values[path]
-            header = _BLOCK_HEADER.match(self.text, span.start - offset)
+            header = _BLOCK_HEADER().match(self.text, span.start - offset)
             if header is None:
                 continue
             if self.text[header.end() : header.end() + 1] == "#":

@@ -14,9 +14,11 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from seedlint.patterns import lazy_pattern
+
 CORE_TAG = "tag:yaml.org,2002:"
 _CANONICAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_CANONICAL_FLOAT = re.compile(
+_CANONICAL_FLOAT = lazy_pattern(
     r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
 )
 _YAML12_NUMBER = re.compile(
@@ -142,7 +144,7 @@ def construct(name: str, value: str, *, explicit: bool) -> tuple[Any, Ambiguity 
             real = read_float(value)
         except ValueError:
             return value, None
-        if explicit or _CANONICAL_FLOAT.fullmatch(value):
+        if explicit or _CANONICAL_FLOAT().fullmatch(value):
             return real, None
         return real, Ambiguity(value, "number", real)
     if name == "str" and not explicit and _YAML12_NUMBER.fullmatch(value):

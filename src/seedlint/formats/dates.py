@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from seedlint.formats.problems import Fault, FormatProblem
+from seedlint.patterns import lazy_pattern
 
 _DATE = r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
 _TIME = (
@@ -14,8 +15,8 @@ _TIME = (
     r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>[0-9]{2}):(?P<off_minute>[0-9]{2}))?"
 )
 _DATE_TIME_RE = re.compile(_DATE + r"(?P<sep>.)" + _TIME, re.ASCII)
-_DATE_RE = re.compile(_DATE, re.ASCII)
-_TIME_RE = re.compile(_TIME, re.ASCII)
+_DATE_RE = lazy_pattern(_DATE, re.ASCII)
+_TIME_RE = lazy_pattern(_TIME, re.ASCII)
 _LAST_MINUTE_OF_DAY = 23 * 60 + 59
 
 
@@ -48,7 +49,7 @@ def datetime_problem(text: str) -> FormatProblem | None:
 @lru_cache(maxsize=1024)
 def date_problem(text: str) -> FormatProblem | None:
     """Why ``text`` is not an RFC 3339 full-date (``format: date``), or None."""
-    match = _DATE_RE.fullmatch(text)
+    match = _DATE_RE().fullmatch(text)
     if match is None:
         return _non_ascii(text, "dates") or FormatProblem(Fault.DATE_TIME, "expected YYYY-MM-DD")
     return _date_problem(match)
@@ -57,7 +58,7 @@ def date_problem(text: str) -> FormatProblem | None:
 @lru_cache(maxsize=1024)
 def time_problem(text: str) -> FormatProblem | None:
     """Why ``text`` is not an RFC 3339 full-time with an offset (``format: time``), or None."""
-    match = _TIME_RE.fullmatch(text)
+    match = _TIME_RE().fullmatch(text)
     if match is None:
         return _non_ascii(text, "times") or FormatProblem(
             Fault.DATE_TIME, "expected hh:mm:ss with an offset such as Z"
