@@ -24,6 +24,7 @@ from ._http import GuardedBackend, PerHostTransport, Session, build_client
 from .fetch_image import probe_image
 from .guard import GuardPolicy, Resolver, system_resolver
 from .links import probe_link
+from .order import host_of, round_robin
 from .results import (
     ImageResult,
     LinkResult,
@@ -293,8 +294,11 @@ async def probe(
         tracker.report()
         ticker = asyncio.ensure_future(tracker.tick(tick))
         async with client:
-            tasks = [asyncio.ensure_future(one_link(u)) for u in link_urls]
-            tasks += [asyncio.ensure_future(one_image(u)) for u in image_urls]
+            starts = round_robin(
+                [(host_of(u), one_link(u)) for u in link_urls]
+                + [(host_of(u), one_image(u)) for u in image_urls]
+            )
+            tasks = [asyncio.ensure_future(start) for start in starts]
             try:
                 await _until_done_or_stopped(tasks, stop, session.run_deadline.at)
                 report.interrupted = stop is not None and stop.is_set()
@@ -349,29 +353,41 @@ async def probe(
 async def _until_done_or_stopped(
     tasks: Sequence[asyncio.Future[None]], stop: asyncio.Event | None, deadline: float
 ) -> None:
-    """Wait for every task, or until ``stop`` is set, or a little past the run's deadline.
+    """Wait for every task, or until one fails, ``stop`` is set, or a little past the deadline.
 
     The deadline is enforced inside each request; the grace here only catches
-    work that is not (a slow cache, a parser): the run ends regardless.
+    work that is not (a slow cache, a parser): the run ends regardless. Tasks
+    report their end through a callback: waiting on the set of pending tasks
+    again after each one finishes would cost time in proportion to the URLs
+    for every URL.
     """
-    pending: set[asyncio.Future[Any]] = set(tasks)
-    stopper = asyncio.ensure_future(stop.wait()) if stop is not None else None
+    finished = asyncio.Event()
+    left = len(tasks)
+
+    def ended(task: asyncio.Future[None]) -> None:
+        nonlocal left
+        left -= 1
+        if left == 0 or (not task.cancelled() and task.exception() is not None):
+            finished.set()
+
+    if not tasks:
+        return
+    for task in tasks:
+        task.add_done_callback(ended)
+    waiters = [asyncio.ensure_future(finished.wait())]
+    if stop is not None:
+        waiters.append(asyncio.ensure_future(stop.wait()))
     try:
-        while pending:
-            waiting = pending | ({stopper} if stopper is not None else set())
-            left = deadline + 2.0 - time.monotonic()
-            if left <= 0:
-                return
-            done, _ = await asyncio.wait(waiting, timeout=left, return_when=asyncio.FIRST_COMPLETED)
-            if stopper is not None and stopper in done:
-                return
-            for task in done:
-                pending.discard(task)
-                if task.exception() is not None:
-                    return  # re-raised by the caller
+        await asyncio.wait(
+            waiters,
+            timeout=max(0.0, deadline + 2.0 - time.monotonic()),
+            return_when=asyncio.FIRST_COMPLETED,
+        )
     finally:
-        if stopper is not None:
-            stopper.cancel()
+        for waiter in waiters:
+            waiter.cancel()
+        for task in tasks:
+            task.remove_done_callback(ended)
 
 
 def run_probe(

@@ -14,6 +14,7 @@ import httpx
 from ..guard import GuardPolicy, GuardRefused, Resolver, resolve_and_vet
 from ..guard import system_resolver as _system_resolver
 from ..settings import ProbeSettings
+from .budget import within
 
 
 class _ClosingStream(httpcore.AsyncNetworkStream):
@@ -79,7 +80,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         """Connect to the first reachable vetted address of ``host``."""
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            addresses = await asyncio.wait_for(
+            addresses = await within(
                 resolve_and_vet(host, port, self._policy, self._resolver), timeout
             )
         except asyncio.TimeoutError as exc:
@@ -124,6 +125,19 @@ def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
     return verify
 
 
+class _PoolTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport around a connection pool of ours (no proxy, our network backend).
+
+    httpx has no public hook for a network backend, and its constructor builds
+    a pool (and a TLS context) of its own: this one only takes the pool, which
+    is all that sending and closing use. No proxy either: a proxy would
+    connect on our behalf, unvetted.
+    """
+
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:  # no super(): see above
+        self._pool = pool
+
+
 class PerHostTransport(httpx.AsyncBaseTransport):
     """One small httpcore pool per origin, every connection made through the guarded backend.
 
@@ -146,13 +160,13 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         backend: httpcore.AsyncNetworkBackend,
         max_pools: int | None = None,
     ) -> None:
-        verify = _ssl_context(settings.verify)
-        self._ssl = httpx.create_ssl_context(verify=verify, trust_env=False)
+        self._verify = settings.verify
+        self._ssl: ssl.SSLContext | None = None  # made for the first https origin
         self._backend = backend
         self._size = settings.per_host
         self.max_pools = max_pools if max_pools is not None else 2 * settings.concurrency
         # Least recently used first: a hit moves its origin to the end.
-        self._transports: dict[tuple[str, str, int], httpx.AsyncHTTPTransport] = {}
+        self._transports: dict[tuple[str, str, int], _PoolTransport] = {}
         self._pools: dict[tuple[str, str, int], httpcore.AsyncConnectionPool] = {}
 
     @property
@@ -160,19 +174,16 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         """How many origins have a pool now."""
         return len(self._transports)
 
-    async def _for(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
+    async def _for(self, url: httpx.URL) -> _PoolTransport:
         key = (url.scheme, url.host, port_of(url))
         transport = self._transports.pop(key, None)
         if transport is not None:
             self._transports[key] = transport
             return transport
         await self._evict_idle()
-        transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False)
-        # httpx has no public hook for a network backend, so swap the pool for
-        # one that has ours. trust_env=False also keeps environment proxies
-        # out: a proxy would connect on our behalf, unvetted.
         pool = httpcore.AsyncConnectionPool(
-            ssl_context=self._ssl,
+            # Plain http needs no TLS context: none is made (loading trust takes ~20 ms).
+            ssl_context=self._tls() if url.scheme == "https" else None,
             max_connections=self._size,
             max_keepalive_connections=self._size,
             keepalive_expiry=5.0,
@@ -180,10 +191,16 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             http2=False,
             network_backend=self._backend,
         )
-        transport._pool = pool
+        transport = _PoolTransport(pool)
         self._transports[key] = transport
         self._pools[key] = pool
         return transport
+
+    def _tls(self) -> ssl.SSLContext:
+        """The run's TLS context, made on first use: loading a trust store takes ~20 ms."""
+        if self._ssl is None:
+            self._ssl = httpx.create_ssl_context(verify=_ssl_context(self._verify), trust_env=False)
+        return self._ssl
 
     async def _evict_idle(self) -> None:
         """Close least recently used pools whose connections are all idle, down to max_pools."""
