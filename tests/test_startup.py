@@ -39,10 +39,12 @@ NEVER_OFFLINE = (
     "multiprocessing",
     "_hashlib",
     "tomllib",
+    "textwrap",
+    "html",
 )
 """Never imported by an offline check of one clean file without a configuration file:
 the probe and the online rules' logic, fixes, shards, the worker pool, OpenSSL's
-digests and the TOML reader."""
+digests, the TOML reader, the rules' documentation (textwrap) and HTML's entity table."""
 
 OTHER_FORMATS = ("json_report", "sarif", "github", "junit")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 from seedlint.diagnostics import Diagnostic, Fix, Severity
@@ -64,6 +63,8 @@ class Rule:
     @property
     def why(self) -> str:
         """The explanation without the source's indentation."""
+        import textwrap  # only documentation needs it, never a lint run
+
         return textwrap.dedent(self.explanation).strip()
 
     @property
@@ -79,6 +80,8 @@ class Rule:
     @property
     def documentation(self) -> str:
         """The full text shown by ``seedlint rule CODE``, in ruff's sections."""
+        import textwrap
+
         sections = [
             f"{self.code} {self.name} ({self.flags})",
             f"What it does\n{self.summary}",
@@ -100,5 +103,7 @@ class Rule:
 
 
 def _seed_text(text: str) -> str:
+    import textwrap
+
     seed = textwrap.dedent(text).strip("\n")
     return seed + "\n" if seed else ""
