@@ -10,8 +10,7 @@ This module sits above the rule modules; rules never import it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from seedlint.catalogue.rule import Rule
 
@@ -82,8 +81,7 @@ def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     return [s for s in selectors if not any(selector_matches(s, rule) for rule in rules)]
 
 
-@dataclass(frozen=True)
-class RuleSelection:
+class RuleSelection(NamedTuple):
     """Which rule codes are on: ``select`` minus ``ignore``."""
 
     select: tuple[str, ...] = ("ALL",)

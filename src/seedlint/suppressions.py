@@ -6,10 +6,9 @@ import bisect
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from seedlint.diagnostics import Diagnostic
 from seedlint.patterns import lazy_pattern
@@ -24,8 +23,7 @@ _CLOSING = lazy_pattern(r"(?:---|\.\.\.)[ \t]*\r?\n?")
 _ALL = frozenset({"ALL"})
 
 
-@dataclass(frozen=True)
-class UnknownCode:
+class UnknownCode(NamedTuple):
     """A code or rule name in an inline comment that names no rule (S017)."""
 
     text: str
@@ -33,8 +31,7 @@ class UnknownCode:
     column: int
 
 
-@dataclass(frozen=True)
-class Suppressions:
+class Suppressions(NamedTuple):
     """What the comments in one file silence: per line, and for the whole file."""
 
     by_line: dict[int, frozenset[str]]

@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from seedlint.config.files import ConfigError, TomlFile, read_toml, shown_path
 from seedlint.config.options import (
@@ -136,8 +136,7 @@ def option_default(option: Option) -> Any:
 # --- the project root and its configuration file
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     """Where a run's root is, which configuration file it reads, and which it ignores."""
 
     root: Path

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from seedlint.patterns import lazy_pattern
 
@@ -38,8 +37,7 @@ class ConfigError(Exception):
         return f"{head}\n{self.snippet}" if self.snippet else head
 
 
-@dataclass(frozen=True)
-class TomlFile:
+class TomlFile(NamedTuple):
     """One parsed configuration file and its text, for positions."""
 
     path: Path

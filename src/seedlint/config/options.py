@@ -44,11 +44,13 @@ def _string(value: Any) -> str:
     return value
 
 
-@dataclass(frozen=True)
 class _Whole:
     """A whole number of at least ``minimum``."""
 
-    minimum: int
+    __slots__ = ("minimum",)
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
 
     def __call__(self, value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:

@@ -10,7 +10,6 @@ position of every key and value, and never expands or constructs anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -47,19 +46,23 @@ class _Abort(Exception):
     """The document cannot be composed further; the reason is already a finding."""
 
 
-@dataclass(slots=True)
 class _Frame:
     """An open mapping or sequence while its events are walked."""
 
-    container: Any
-    """The dict or list being filled (a throwaway one for an ignored, tagged collection)."""
-    path: JsonPath
-    start_mark: Any
-    is_mapping: bool
-    flow: bool
-    key: Any = _MISSING
-    """The key read and waiting for its value; ``_MISSING`` between entries."""
-    key_span: Span | None = None
+    __slots__ = ("container", "flow", "is_mapping", "key", "key_span", "path", "start_mark")
+
+    def __init__(
+        self, container: Any, path: JsonPath, start_mark: Any, is_mapping: bool, flow: bool
+    ) -> None:
+        self.container = container
+        """The dict or list being filled (a throwaway one for an ignored, tagged collection)."""
+        self.path = path
+        self.start_mark = start_mark
+        self.is_mapping = is_mapping
+        self.flow = flow
+        self.key: Any = _MISSING
+        """The key read and waiting for its value; ``_MISSING`` between entries."""
+        self.key_span: Span | None = None
 
 
 class Composer:

@@ -67,8 +67,7 @@ class SeedDocument:
         return self.keys.get(path) or self.position(path)
 
 
-@dataclass
-class ReadResult:
+class ReadResult(NamedTuple):
     """A document (None when the file could not be parsed) and the findings from reading it."""
 
     document: SeedDocument | None

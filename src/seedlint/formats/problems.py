@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Fault(enum.Enum):
@@ -31,8 +31,7 @@ class Fault(enum.Enum):
     """Not a valid IP address (the ``ipv4`` and ``ipv6`` formats)."""
 
 
-@dataclass(frozen=True)
-class FormatProblem:
+class FormatProblem(NamedTuple):
     """Why a value fails a format: the kind of fault and a short phrase for people."""
 
     fault: Fault
