@@ -169,11 +169,10 @@ def test_damaged_entries_are_dropped_and_relinted(
             "SELECT value FROM entries WHERE namespace LIKE ? AND key = ?",
             (NAMESPACE + "%", keys[len(damage)]),
         ).fetchone()
-        sealed = json.loads(value)
-        altered = json.loads(sealed["body"])
+        check, altered = json.loads(value)
         assert altered["findings"], "the first files have findings"
         altered["findings"][0][4] = "a message the linter never wrote"
-        damage.append(json.dumps({"body": json.dumps(altered), "check": sealed["check"]}))
+        damage.append(json.dumps([check, altered]))
         for key, value in zip(keys, damage, strict=False):
             connection.execute(
                 "UPDATE entries SET value = ? WHERE namespace LIKE ? AND key = ?",
@@ -224,7 +223,7 @@ def test_judged_now_is_recorded_for_every_entry(project: Path) -> None:
     linter.lint_paths([project / "seeds"], config, now=datetime(2030, 1, 1, tzinfo=timezone.utc))
     with sqlite3.connect(project / "cache" / CACHE_FILE_NAME) as connection:
         values = [
-            json.loads(json.loads(value)["body"])
+            json.loads(value)[1]
             for (value,) in connection.execute(
                 "SELECT value FROM entries WHERE namespace LIKE ?", (NAMESPACE + "%",)
             )

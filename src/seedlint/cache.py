@@ -281,8 +281,16 @@ class ResultCache:
             write=True,
         )
 
-    def put_many(self, namespace: str, items: list[tuple[str, Any]], ttl: float | None) -> None:
-        """Store several values in one transaction (one lock wait, not one per value)."""
+    def put_many(
+        self,
+        namespace: str,
+        items: list[tuple[str, Any]],
+        ttl: float | None,
+        *,
+        encoded: bool = False,
+    ) -> None:
+        """Store several values in one transaction (one lock wait, not one per value);
+        ``encoded``: the values are JSON text already."""
         if not items:
             return
         now = self.clock()
@@ -291,7 +299,7 @@ class ResultCache:
             (
                 namespace,
                 stored_key(key),
-                json.dumps(value, sort_keys=True, separators=(",", ":")),
+                value if encoded else json.dumps(value, sort_keys=True, separators=(",", ":")),
                 now,
                 expires,
             )

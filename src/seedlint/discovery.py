@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from fnmatch import translate
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from seedlint.config import Config
 
@@ -16,23 +17,81 @@ class DiscoveryError(Exception):
     """A named path does not exist; reported with exit code 2."""
 
 
+class Found(NamedTuple):
+    """One file to lint, as discovery streams it."""
+
+    path: str
+    """As discovered (named, or joined onto a named folder): what is opened, and the
+    result cache's key."""
+    shown: str | None
+    """Its display path when discovery knows it without resolving: a regular file (not a
+    link) whose real path lies under the project root. None: resolve it to find out."""
+
+
 def discover(paths: Sequence[Path], config: Config) -> list[Path]:
+    """Every file :func:`stream` yields, as a list of paths (for callers that need them all)."""
+    return [Path(found.path) for found in stream(paths, config)]
+
+
+def stream(paths: Sequence[Path], config: Config) -> Iterator[Found]:
     """Files named directly, plus files under named folders that match include/exclude.
 
     Files named directly are always linted (pre-commit passes exactly the files
     it wants checked); folders are walked in sorted order so runs are repeatable.
+    A file reachable twice (named twice, named and inside a named folder, in
+    folders that overlap) is yielded once, at its first place; only those
+    places are remembered, so memory does not grow with the files walked.
+    Named paths are checked before anything is yielded: a missing one raises
+    :class:`DiscoveryError` before any file is linted.
     """
-    found: dict[Path, Path] = {}  # by location: one file named twice is linted once
+    under_root = _folder_prefix(str(config.root.resolve()))
+    plan: list[tuple[Path, str, bool]] = []  # each named path, where it is, is it a file
     for path in paths:
         if path.is_file() or _dangling(path):
-            found.setdefault(located(path), path)
+            plan.append((path, str(located(path)), True))
         elif path.is_dir():
-            for entry, _ in walk(path, config):
-                file = Path(entry.path)
-                found.setdefault(located(file), file)
+            plan.append((path, str(path.resolve()), False))
         else:
             raise DiscoveryError(f"{path}: no such file or folder")
-    return list(found.values())
+    return _stream(plan, config, under_root)
+
+
+def _stream(plan: list[tuple[Path, str, bool]], config: Config, under_root: str) -> Iterator[Found]:
+    named = {where for _, where, is_file in plan if is_file}  # a folder walk may reach them
+    folders = [where for _, where, is_file in plan if not is_file]
+    # Folders that overlap (or one named twice) can reach a file twice: only then is
+    # every walked file remembered.
+    overlap = len(set(folders)) < len(folders) or any(
+        a != b and b.startswith(_folder_prefix(a)) for a in folders for b in folders
+    )
+    seen: set[str] = set()
+    for path, where, is_file in plan:
+        if is_file:
+            if where not in seen:
+                seen.add(where)
+                yield Found(str(path), _plain_shown(path, where, under_root))
+            continue
+        folder = _folder_prefix(where)
+        for entry, relative in _walk(path, config, ordered=True):
+            spot = folder + relative  # located(entry): its folder is real
+            if overlap or spot in named:
+                if spot in seen:
+                    continue
+                seen.add(spot)
+            inside = spot.startswith(under_root) and not entry.is_symlink()
+            yield Found(entry.path, spot[len(under_root) :] if inside else None)
+
+
+def _folder_prefix(folder: str) -> str:
+    """``folder`` with one trailing slash: what the paths of the files below it start with."""
+    return folder if folder.endswith("/") else folder + "/"
+
+
+def _plain_shown(path: Path, where: str, under_root: str) -> str | None:
+    """The display path of a named file that is no link and lies under the root, else None."""
+    if not where.startswith(under_root) or path.is_symlink():
+        return None
+    return where[len(under_root) :]
 
 
 def _dangling(path: Path | os.DirEntry[str]) -> bool:
@@ -54,21 +113,33 @@ def walk(
     Each comes with its display path (see :func:`display_path`), built from the
     folder's without resolving every file. ``ordered=False`` skips sorting, for
     callers that only collect.
+    """
+    relative = display_path(folder, config.root)
+    prefix = "" if relative == "." else relative + "/"
+    for entry, below in _walk(folder, config, ordered=ordered, prefix=prefix):
+        yield entry, prefix + below
+
+
+def _walk(
+    folder: Path, config: Config, *, ordered: bool, prefix: str = ""
+) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Regular files below ``folder`` that match include/exclude, with their path below it.
 
     Symlinked folders are not followed (no loops), and only regular files are
     yielded: a FIFO or device named ``x.txt`` would block or never end. Exclude
     globs without a ``/`` match names; those with one match the path relative
-    to the project root.
+    to the project root (``prefix`` is the folder's display path and a slash).
     """
     include = _pattern(config.include).match
     exclude_name = _pattern(tuple(g for g in config.exclude if "/" not in g)).match
     path_globs = tuple(g for g in config.exclude if "/" in g)
     exclude_path = _pattern(path_globs).match if path_globs else None
-    relative = display_path(folder, config.root)
-    prefix = "" if relative == "." else relative + "/"
-    pending: list[tuple[str, str]] = [(str(folder), prefix)]
+    if exclude_path is not None and not prefix:
+        relative = display_path(folder, config.root)
+        prefix = "" if relative == "." else relative + "/"
+    pending: list[tuple[str, str]] = [(str(folder), "")]
     while pending:
-        current, prefix = pending.pop()
+        current, below = pending.pop()
         try:
             with os.scandir(current) as scan:
                 entries = sorted(scan, key=lambda entry: entry.name) if ordered else list(scan)
@@ -77,12 +148,12 @@ def walk(
         subfolders = []
         for entry in entries:
             name = entry.name
-            if exclude_name(name) or (exclude_path and exclude_path(prefix + name)):
+            if exclude_name(name) or (exclude_path and exclude_path(prefix + below + name)):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                subfolders.append((entry.path, f"{prefix}{name}/"))
+                subfolders.append((entry.path, f"{below}{name}/"))
             elif include(name) and (entry.is_file() or _dangling(entry)):
-                yield entry, prefix + name
+                yield entry, below + name
         pending.extend(reversed(subfolders))
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +17,7 @@ from seedlint import cross_file, result_cache
 from seedlint.catalogue.files import OUTSIDE_PROJECT, UNKNOWN_SUPPRESSION
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.discovery import discover, display_path, escapes_root, inside_root
+from seedlint.discovery import Found, display_path, escapes_root, inside_root, stream
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
 from seedlint.project_index import FileStamp
 from seedlint.registry import RuleSelection
@@ -124,7 +127,7 @@ def lint_paths(
     """
     config = config or Config()
     targets = [Path(p) for p in paths] or [config.root / p for p in config.paths]
-    files = discover(targets, config)
+    files = _Counted(stream(targets, config))  # raises DiscoveryError before any linting
     probing = config.probe_links or config.probe_images
     diagnostics: list[Diagnostic] = []
     kept: list[FileReport] = []
@@ -148,9 +151,9 @@ def lint_paths(
     except KeyboardInterrupt:
         # Ctrl-C: what finished is reported, and the rest named as not checked.
         interrupted = True
-        notices.append(
-            f"interrupted: {done} of {len(files)} files checked, {len(files) - done} not checked"
-        )
+        reports.close()
+        total = files.total()
+        notices.append(f"interrupted: {done} of {total} files checked, {total - done} not checked")
     finally:
         reports.close()  # closes the result cache and any worker pool now
     stats: dict[str, int] = {}
@@ -188,57 +191,136 @@ def lint_paths(
     )
 
 
+class _Counted:
+    """The files discovery streams, counted as they are taken."""
+
+    def __init__(self, files: Iterator[Found]) -> None:
+        self._files = files
+        self.taken = 0
+
+    def __iter__(self) -> Iterator[Found]:
+        for found in self._files:
+            self.taken += 1
+            yield found
+
+    def total(self) -> int:
+        """How many files there are: those taken so far and the rest (walked to count them)."""
+        return self.taken + sum(1 for _ in self._files)
+
+
 def _lint_files(
-    files: list[Path],
+    files: Iterable[Found],
     config: Config,
     now: datetime | None,
     *,
     collect_urls: bool,
     notices: list[str] | None = None,
 ) -> Generator[FileReport, None, None]:
+    """Reports of ``files`` as they come: unchanged files straight from the result cache,
+    the others linted here or, once there are enough of them, by a pool of workers."""
     context = _context(config, now, collect_urls=collect_urls)  # before any fork
     store = _result_store(config, context)
     jobs = config.jobs or os.cpu_count() or 1
-    chunks = [files[i : i + CHUNK_SIZE] for i in range(0, len(files), CHUNK_SIZE)]
+    pool: Any = None
+    in_flight: deque[Any] = deque()  # the workers' pending chunks, in the order sent
+    waiting: list[tuple[Found, str | None]] = []  # files to lint, with their stored entry
     try:
-        if jobs == 1 or len(files) < PARALLEL_THRESHOLD:
-            for chunk in _with_stored(chunks, store):
-                reports, entries = lint_chunk(chunk, context)
-                if store is not None:
-                    store.add(entries)
-                yield from reports
-            return
-        import multiprocessing
-
-        # fork shares the compiled validator with the workers instead of rebuilding it.
-        # Only this process talks to the result cache: it sends each chunk's stored
-        # entries along and writes back what the workers linted.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = multiprocessing.get_context(method).Pool(jobs, _init_worker, (context,))
-        with pool:
-            for reports, entries in pool.imap(_lint_chunk, _with_stored(chunks, store)):
-                if store is not None:
-                    store.add(entries)
-                yield from reports
+        for files_ in _batches(files, CHUNK_SIZE):
+            stored = store.lookup(found.path for found in files_) if store is not None else {}
+            for found in files_:
+                sealed = stored.get(found.path)
+                hit = None if sealed is None else _answered(found, sealed, context)
+                if hit is not None:
+                    yield hit
+                else:
+                    waiting.append((found, sealed))
+            while len(waiting) >= CHUNK_SIZE:
+                chunk = _chunk(waiting[:CHUNK_SIZE], store)
+                del waiting[:CHUNK_SIZE]
+                if jobs == 1:
+                    yield from _stored(lint_chunk(chunk, context), store)
+                    continue
+                if pool is None:
+                    pool = _start_pool(jobs, context)
+                in_flight.append(pool.apply_async(_lint_chunk, (chunk,)))
+                while len(in_flight) > 2 * jobs:  # enough queued to keep every worker busy
+                    yield from _stored(in_flight.popleft().get(), store)
+        if waiting:
+            chunk = _chunk(waiting, store)
+            if pool is None:  # fewer files to lint than a pool is worth
+                yield from _stored(lint_chunk(chunk, context), store)
+            else:
+                in_flight.append(pool.apply_async(_lint_chunk, (chunk,)))
+        while in_flight:
+            yield from _stored(in_flight.popleft().get(), store)
     finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
         if store is not None:
             store.close()
             if notices is not None:
                 notices.extend(store.warnings)
 
 
-Chunk = tuple[list[Path], dict[str, Any] | None]
-"""Files to lint, with the result cache's entries for them (None: no cache this run)."""
+def _batches(files: Iterable[Found], size: int) -> Iterator[list[Found]]:
+    iterator = iter(files)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
-def _with_stored(chunks: list[list[Path]], store: ResultStore | None) -> Iterator[Chunk]:
-    # Keyed by the path as discovered (no resolving here, in the one process that feeds
-    # the workers); an entry holds the display path it was linted under, and must match.
-    for files in chunks:
-        if store is None:
-            yield files, None
-        else:
-            yield files, store.lookup(str(file) for file in files)
+def _chunk(waiting: list[tuple[Found, str | None]], store: ResultStore | None) -> Chunk:
+    return [found for found, _ in waiting], (
+        None if store is None else [sealed for _, sealed in waiting]
+    )
+
+
+def _start_pool(jobs: int, context: CheckContext) -> Any:
+    import multiprocessing
+
+    # fork shares the compiled validator with the workers instead of rebuilding it.
+    # Only this process talks to the result cache: it sends each chunk's stored
+    # entries along and writes back what the workers sealed.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method).Pool(jobs, _init_worker, (context,))
+
+
+def _stored(
+    linted: tuple[list[FileReport], list[tuple[str, str]]], store: ResultStore | None
+) -> list[FileReport]:
+    reports, entries = linted
+    if store is not None:
+        store.add(entries)
+    return reports
+
+
+Chunk = tuple[list[Found], list[str | None] | None]
+"""Files to lint, with the result cache's sealed entry of each (None: no cache this run)."""
+
+
+def _answered(found: Found, sealed: str, context: CheckContext) -> FileReport | None:
+    """The stored report of a file whose stamp proves it unchanged, without reading it;
+    None when it must be linted (or its bytes compared)."""
+    if found.shown is None:
+        return None  # a link, or outside the root: lint_chunk decides what it is
+    stamp = _stamp_of(found.path)
+    entry = result_cache.unseal(sealed)
+    if entry is None or not result_cache.same_bytes(entry, stamp):
+        return None
+    hit = result_cache.decode(entry, None, found.shown, context.now)
+    if hit is None:
+        return None
+    return FileReport(found.shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
+
+
+def _stamp_of(path: str) -> FileStamp | None:
+    """:meth:`FileStamp.of` for a path given as text (no Path object per file)."""
+    seen = time.time_ns()
+    try:
+        stat = os.stat(path)  # noqa: PTH116 - a path as text: no Path per file
+    except OSError:
+        return None
+    return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, seen)
 
 
 def _result_store(config: Config, context: CheckContext) -> ResultStore | None:
@@ -262,82 +344,84 @@ def _init_worker(context: CheckContext) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _lint_chunk(chunk: Chunk) -> tuple[list[FileReport], list[tuple[str, Any]]]:
+def _lint_chunk(chunk: Chunk) -> tuple[list[FileReport], list[tuple[str, str]]]:
     assert _WORKER_CONTEXT is not None
     return lint_chunk(chunk, _WORKER_CONTEXT)
 
 
 def lint_chunk(
     chunk: Chunk, context: CheckContext
-) -> tuple[list[FileReport], list[tuple[str, Any]]]:
+) -> tuple[list[FileReport], list[tuple[str, str]]]:
     """Reports of a chunk's files (from the cache where their bytes are known) and the new
-    cache entries."""
+    cache entries, sealed (see :func:`result_cache.seal`)."""
     files, stored = chunk
-    if stored is None:
-        return [lint_file(file, context) for file in files], []
-    config = context.config
     reports: list[FileReport] = []
-    entries: list[tuple[str, Any]] = []
-    real_root = config.root.resolve()
-    for file in files:
-        # One resolve per file: inside the root, display_path is the resolved path
-        # relative to the resolved root, and the file cannot escape the root.
-        real = file.resolve()
-        if real.is_relative_to(real_root):
-            # A link is shown by its own name, not its target's (display_path).
-            link = file.is_symlink()
-            shown = (
-                display_path(file, config.root) if link else real.relative_to(real_root).as_posix()
-            )
-            stamp = FileStamp.of(file)  # before reading (see lint_file)
-        elif escapes_root(file, config.root):
-            reports.append(lint_file(file, context))  # S015, never read nor cached
-            continue
-        else:  # outside the project root: no stamp, so C010 compares it with nothing
-            shown, stamp = display_path(file, config.root), None
-        entry = stored.get(str(file))
-        if entry is not None and result_cache.same_bytes(entry, stamp):
-            hit = result_cache.decode(entry, None, shown, context.now)
-            if hit is not None:
-                reports.append(
-                    FileReport(shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
-                )
-                continue
-        raw = _read_raw(file, config.max_file_size)
-        if raw is None:  # unreadable or too large: reported, never cached
-            result = read_seed_file(file, shown, config.max_file_size)
-            reports.append(_finish(result, shown, context, stamp))
-            continue
-        key = result_cache.digest(raw)
-        hit = None if entry is None else result_cache.decode(entry, key, shown, context.now)
-        if hit is not None:
-            reports.append(
-                FileReport(shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
-            )
-            restamped = result_cache.restamp(entry, stamp)  # touched, or settled since
-            if restamped is not None:
-                entries.append((str(file), restamped))
-            continue
-        report = _finish(parse_seed(raw, shown), shown, context, stamp)
+    entries: list[tuple[str, str]] = []
+    for index, found in enumerate(files):
+        sealed = None if stored is None else stored[index]
+        report, entry = _lint_found(found, sealed, context, caching=stored is not None)
         reports.append(report)
-        new = result_cache.encode(
-            key,
-            shown,
-            now=context.now,
-            stamp=stamp,
-            diagnostics=report.diagnostics,
-            web_url=report.web_url,
-            keywords=report.keywords,
-        )
-        entries.append((str(file), new))
+        if entry is not None:
+            entries.append((found.path, entry))
     return reports, entries
 
 
-def _read_raw(file: Path, max_size: int) -> bytes | None:
+def _lint_found(
+    found: Found, sealed: str | None, context: CheckContext, *, caching: bool
+) -> tuple[FileReport, str | None]:
+    """One file's report, and its new sealed cache entry when there is one to store."""
+    config = context.config
+    if found.shown is not None:  # a plain file under the root (see discovery.Found)
+        file: str | Path = found.path
+        shown = found.shown
+        stamp = _stamp_of(found.path)  # before reading (see lint_file)
+    else:
+        file = Path(found.path)
+        real = file.resolve()
+        if real.is_relative_to(config.root.resolve()):
+            # A link is shown by its own name, not its target's (display_path).
+            shown = display_path(file, config.root)
+            stamp = FileStamp.of(file)
+        elif escapes_root(file, config.root):
+            return lint_file(file, context), None  # S015, never read nor cached
+        else:  # outside the project root: no stamp, so C010 compares it with nothing
+            shown, stamp = display_path(file, config.root), None
+    entry = None if sealed is None else result_cache.unseal(sealed)
+    if entry is not None and result_cache.same_bytes(entry, stamp):
+        hit = result_cache.decode(entry, None, shown, context.now)
+        if hit is not None:
+            report = FileReport(shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
+            return report, None
+    raw = _read_raw(file, config.max_file_size)
+    if raw is None:  # unreadable or too large: reported, never cached
+        result = read_seed_file(Path(file), shown, config.max_file_size)
+        return _finish(result, shown, context, stamp), None
+    key = result_cache.digest(raw) if caching else ""
+    hit = None if entry is None else result_cache.decode(entry, key, shown, context.now)
+    if hit is not None:
+        report = FileReport(shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
+        restamped = result_cache.restamp(entry, stamp)  # touched, or settled since
+        return report, None if restamped is None else result_cache.seal(restamped)
+    report = _finish(parse_seed(raw, shown), shown, context, stamp)
+    if not caching:
+        return report, None
+    new = result_cache.encode(
+        key,
+        shown,
+        now=context.now,
+        stamp=stamp,
+        diagnostics=report.diagnostics,
+        web_url=report.web_url,
+        keywords=report.keywords,
+    )
+    return report, result_cache.seal(new)
+
+
+def _read_raw(file: str | Path, max_size: int) -> bytes | None:
     """The file's bytes as :func:`read_seed_file` would parse them; None when it would report
     a problem instead (it is then asked to, so the finding is its own)."""
     try:
-        with file.open("rb") as stream:
+        with open(file, "rb") as stream:  # noqa: PTH123 - a path as text: no Path per file
             raw = stream.read(max_size + 1)
     except OSError:
         return None

@@ -56,7 +56,7 @@ try:
 except ImportError:  # pragma: no cover - an interpreter without the builtin module
     from hashlib import blake2b
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the entry layout or the fingerprint's recipe changes."""
 NAMESPACE = f"results:{FORMAT}:"
 TTL_SECONDS = 30 * 24 * 3600.0
@@ -274,21 +274,32 @@ def _decode_finding(item: list[Any]) -> Diagnostic:
     )
 
 
-def _seal(entry: Any) -> dict[str, str]:
-    """The stored form: the entry's JSON text and a digest of it."""
+_CHECK = 2 * 20
+"""Hex digits of :func:`digest`."""
+
+
+def seal(entry: Any) -> str:
+    """The stored form of an entry: ``["<digest of the body>",<body>]``, itself JSON.
+
+    The digest is of the body's exact text, which sits at a fixed offset: checking it
+    costs one hash, and only a body that passes is parsed.
+    """
     body = json.dumps(entry, sort_keys=True, separators=(",", ":"))
-    return {"body": body, "check": digest(body.encode("utf-8", "surrogatepass"))}
+    return f'["{digest(body.encode("utf-8", "surrogatepass"))}",{body}]'
 
 
-def _unseal(value: str) -> Any:
+def unseal(value: object) -> Any:
     """The entry stored as ``value``; None when it is damaged (its digest does not fit)."""
+    if not isinstance(value, str) or value[:2] != '["' or value[-1:] != "]":
+        return None
+    check, body = value[2 : 2 + _CHECK], value[_CHECK + 4 : -1]
+    if value[2 + _CHECK : _CHECK + 4] != '",':
+        return None
+    if digest(body.encode("utf-8", "surrogatepass")) != check:
+        return None
     try:
-        sealed = json.loads(value)
-        body = sealed["body"]
-        if digest(body.encode("utf-8", "surrogatepass")) != sealed["check"]:
-            return None
         return json.loads(body)
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except ValueError:
         return None
 
 
@@ -299,7 +310,7 @@ class ResultStore:
         self.location = location
         self.namespace = NAMESPACE + fingerprint
         self._cache: ResultCache | None = None
-        self._pending: list[tuple[str, Any]] = []
+        self._pending: list[tuple[str, str]] = []
         self._wrote = False
         self.warnings: list[str] = []
         """What the store had to say (a corrupt file set aside ...), once closed."""
@@ -317,8 +328,8 @@ class ResultStore:
             self._cache = ResultCache(self.location, verify=False)  # entries check themselves
         return self._cache
 
-    def lookup(self, paths: Iterable[str]) -> dict[str, Any]:
-        """The stored entries of these paths (damaged ones left out)."""
+    def lookup(self, paths: Iterable[str]) -> dict[str, str]:
+        """The stored entries of these paths, sealed (:func:`unseal` checks and opens one)."""
         wanted = list(paths)
         if not wanted:
             return {}
@@ -329,23 +340,18 @@ class ResultStore:
             " AND (expires_at IS NULL OR expires_at > :now)",
             {"namespace": self.namespace, "now": self.cache.clock(), **names},
         )
-        found: dict[str, Any] = {}
-        for key, value in rows:
-            entry = _unseal(value)
-            if isinstance(entry, dict):
-                found[key] = entry
-        return found
+        return {key: value for key, value in rows if isinstance(value, str)}
 
-    def add(self, entries: Iterable[tuple[str, Any]]) -> None:
-        """Remember new results; written in batches."""
-        self._pending.extend((key, _seal(entry)) for key, entry in entries)
+    def add(self, entries: Iterable[tuple[str, str]]) -> None:
+        """Remember new results, each sealed by :func:`seal`; written in batches."""
+        self._pending.extend(entries)
         if len(self._pending) >= 500:
             self.flush()
 
     def flush(self) -> None:
         """Write what is pending in one transaction."""
         if self._pending:
-            self.cache.put_many(self.namespace, self._pending, ttl=TTL_SECONDS)
+            self.cache.put_many(self.namespace, self._pending, ttl=TTL_SECONDS, encoded=True)
             self._pending = []
             self._wrote = True
 

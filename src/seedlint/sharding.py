@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from seedlint import cross_file
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.discovery import discover, display_path, escapes_root
+from seedlint.discovery import display_path, escapes_root, stream
 from seedlint.document import read_seed_file
 from seedlint.formats import ascii_host
 from seedlint.linter import FileReport, _lint_files, is_enabled
@@ -96,9 +96,10 @@ def run_shard(
 ) -> ShardRun:
     """Lint this shard's files and probe this shard's hosts; online findings wait for merge."""
     targets = [Path(p) for p in paths] or [config.root / p for p in config.paths]
-    files = discover(targets, config)
-    mine = [shard.owns_path(display_path(file, config.root)) for file in files]
-    own = [file for file, owned in zip(files, mine, strict=True) if owned]
+    files = list(stream(targets, config))
+    shown = [found.shown or display_path(Path(found.path), config.root) for found in files]
+    mine = [shard.owns_path(path) for path in shown]
+    own = [found for found, owned in zip(files, mine, strict=True) if owned]
     probing = config.probe_links or config.probe_images
     diagnostics: list[Diagnostic] = []
     kept: list[FileReport] = []
@@ -123,9 +124,10 @@ def run_shard(
         # In discovery order, as one run asks them: a host's answers may depend on order.
         by_path = {report.path: report.url_uses for report in kept}
         uses: list[UrlUse] = []
-        for file, owned in zip(files, mine, strict=True):
-            shown = display_path(file, config.root)
-            uses.extend(by_path.get(shown, ()) if owned else _url_uses(file, shown, config))
+        for found, path, owned in zip(files, shown, mine, strict=True):
+            uses.extend(
+                by_path.get(path, ()) if owned else _url_uses(Path(found.path), path, config)
+            )
         run.probe, run.probe_summary = _probe_own_hosts(uses, config, shard, progress)
     return run
 

@@ -1,0 +1,129 @@
+"""Discovery streams the files to lint: each once, shown as display_path shows it, and
+without resolving (or remembering) every file it walks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from seedlint import linter
+from seedlint.cli import main
+from seedlint.config import Config
+from seedlint.discovery import DiscoveryError, display_path, stream
+from tests.conftest import REAL_SEED
+
+
+@pytest.fixture
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project with seeds in a folder and a subfolder, and a folder outside it."""
+    project = tmp_path / "project"
+    (project / "seeds" / "sub").mkdir(parents=True)
+    for name in ("a.txt", "b.txt", "sub/c.txt", "sub/d.txt"):
+        (project / "seeds" / name).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "e.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    return project
+
+
+def _shown(names: list[str], root: Path) -> list[str]:
+    config = Config(root=root)
+    return [
+        found.shown or display_path(Path(found.path), root)
+        for found in stream([Path(name) for name in names], config)
+    ]
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        ["seeds", "seeds"],
+        ["seeds", "seeds/sub"],
+        ["seeds/sub", "seeds"],
+        ["seeds/a.txt", "seeds"],
+        ["seeds", "seeds/a.txt", "seeds/sub/c.txt"],
+        ["seeds", "link"],
+        ["seeds", "seeds/../seeds"],
+    ],
+)
+def test_a_file_reachable_twice_is_yielded_once(root: Path, named: list[str]) -> None:
+    (root / "link").symlink_to(root / "seeds", target_is_directory=True)
+    shown = _shown(named, root)
+    assert Counter(shown) == Counter(
+        ["seeds/a.txt", "seeds/b.txt", "seeds/sub/c.txt", "seeds/sub/d.txt"]
+    )
+
+
+def test_a_walk_keeps_its_sorted_order_and_named_files_their_place(root: Path) -> None:
+    assert _shown(["seeds/sub/d.txt", "seeds"], root) == [
+        "seeds/sub/d.txt",
+        "seeds/a.txt",
+        "seeds/b.txt",
+        "seeds/sub/c.txt",
+    ]
+
+
+def test_what_discovery_shows_is_what_display_path_shows(root: Path, tmp_path: Path) -> None:
+    (root / "seeds" / "to_a.txt").symlink_to("a.txt")
+    (root / "seeds" / "out.txt").symlink_to(tmp_path / "outside" / "e.txt")
+    named = [Path("seeds"), tmp_path / "outside", Path("seeds/sub/c.txt"), Path("seeds/out.txt")]
+    found = list(stream(named, Config(root=root)))
+    assert len(found) == 7  # six walked in seeds/, one outside; the named two are among them
+    for item in found:
+        if item.shown is not None:
+            assert item.shown == display_path(Path(item.path), root)
+    known = {Path(item.path).name for item in found if item.shown is not None}
+    # Links and files outside the root are left for the linter to resolve (S015 ...).
+    assert known == {"a.txt", "b.txt", "c.txt", "d.txt"}
+
+
+def test_a_walk_resolves_per_folder_not_per_file(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = 0
+    original = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        nonlocal calls
+        calls += 1
+        return original(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    config = Config(root=root)
+    assert len(list(stream([Path("seeds")], config))) == 4
+    few = calls
+    for n in range(200):
+        (root / "seeds" / f"more{n}.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    calls = 0
+    assert len(list(stream([Path("seeds")], config))) == 204
+    assert calls == few
+
+
+def test_a_missing_path_fails_before_anything_is_yielded(root: Path) -> None:
+    with pytest.raises(DiscoveryError, match=r"nothing\.txt"):
+        stream([Path("seeds"), Path("nothing.txt")], Config(root=root))
+
+
+def test_an_unchanged_project_is_answered_without_workers(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for n in range(150):
+        text = REAL_SEED.read_text(encoding="utf-8").replace("/202010/", f"/202010/{n}-")
+        (root / "seeds" / f"seed{n:03d}.txt").write_text(text, encoding="utf-8")
+    argv = ["check", "seeds", "--cache-dir", "cache", "-j", "2"]
+    monkeypatch.setattr("seedlint.project_index.RACY_NS", 0)  # every stamp counts as settled
+    started: list[int] = []
+    real_start = linter._start_pool
+
+    def counting(jobs: int, context: object) -> object:
+        started.append(jobs)
+        return real_start(jobs, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(linter, "_start_pool", counting)
+    cold = main(argv), capsys.readouterr().out
+    assert started == [2]
+    started.clear()
+    assert (main(argv), capsys.readouterr().out) == cold
+    assert started == []
