@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
 """The ``output-format`` values; ``seedlint.reporters.REPORTERS`` has one reporter for each."""
@@ -169,8 +168,7 @@ def _port_problem(port: str) -> str | None:
 # --- the options
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One configuration option: its key, validation, documentation and command-line flag."""
 
     key: str

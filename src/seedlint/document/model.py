@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from seedlint.diagnostics import Diagnostic
@@ -26,27 +25,44 @@ class Span(NamedTuple):
     end: int
 
 
-@dataclass
 class SeedDocument:
     """A parsed seed: plain data plus the position of every key and value.
 
     ``data`` holds only str, int, float, bool, None, dict and list; dates stay
     the text the author wrote. ``values``/``keys`` map a JSON path such as
     ``("related", 2, "webUrl")`` to the span of the value or of its key.
+    The composer fills it in place. (A plain class: a dataclass would cost every
+    run's start most of a millisecond for methods nothing uses.)
     """
 
-    path: str
-    text: str
-    data: Any
-    values: dict[JsonPath, Span] = field(default_factory=dict)
-    keys: dict[JsonPath, Span] = field(default_factory=dict)
-    styles: dict[JsonPath, str] = field(default_factory=dict)
-    """Scalar style per value path: '' plain, '"', "'", '|' or '>'."""
-    ambiguities: dict[JsonPath, Ambiguity] = field(default_factory=dict)
-    """Plain scalars YAML 1.1 and YAML 1.2 read differently (S013, and to explain type errors)."""
-    ignored: set[JsonPath] = field(default_factory=set)
-    """Values replaced by None (aliases, tagged values): already reported, not re-checked."""
-    has_bom: bool = False
+    __slots__ = (
+        "ambiguities",
+        "data",
+        "has_bom",
+        "ignored",
+        "keys",
+        "path",
+        "styles",
+        "text",
+        "values",
+    )
+
+    def __init__(self, path: str, text: str, data: Any, *, has_bom: bool = False) -> None:
+        self.path = path
+        self.text = text
+        self.data = data
+        self.values: dict[JsonPath, Span] = {}
+        self.keys: dict[JsonPath, Span] = {}
+        self.styles: dict[JsonPath, str] = {}
+        """Scalar style per value path: '' plain, '"', "'", '|' or '>'."""
+        self.ambiguities: dict[JsonPath, Ambiguity] = {}
+        """Plain scalars YAML 1.1 and YAML 1.2 read differently (S013, and to explain type errors)."""
+        self.ignored: set[JsonPath] = set()
+        """Values replaced by None (aliases, tagged values): already reported, not re-checked."""
+        self.has_bom = has_bom
+
+    def __repr__(self) -> str:
+        return f"SeedDocument(path={self.path!r}, data={self.data!r})"
 
     def position(self, path: JsonPath) -> Span:
         """The span of the value at ``path``, or of its nearest recorded ancestor."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
 from seedlint.catalogue.rule import Rule
@@ -13,26 +12,46 @@ from seedlint.diagnostics import Diagnostic, Severity
 from seedlint.version import __version__
 
 
-@dataclass(frozen=True)
 class ReportContext:
-    """Facts about the run that some formats show besides the findings."""
+    """Facts about the run that some formats show besides the findings (read-only)."""
 
-    files_checked: int
-    quiet: bool = False
-    color: bool = False
-    checked_paths: tuple[str, ...] = ()
-    """Display paths of every checked file, clean or not (JUnit makes each a test case)."""
-    rules: tuple[Rule, ...] = ()
-    """The rule catalogue (SARIF lists it; names come from it). Empty: names unknown."""
-    strict: bool = False
-    """Warnings fail the run, so JUnit reports them as failures too."""
-    tool_version: str = __version__
-    root_uri: str | None = None
-    """``file://`` URI of the folder relative paths start from (SARIF ``%SRCROOT%``)."""
-    rules_by_code: Mapping[str, Rule] = field(init=False, repr=False, compare=False)
+    __slots__ = (
+        "checked_paths",
+        "color",
+        "files_checked",
+        "quiet",
+        "root_uri",
+        "rules",
+        "rules_by_code",
+        "strict",
+        "tool_version",
+    )
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "rules_by_code", {rule.code: rule for rule in self.rules})
+    def __init__(
+        self,
+        files_checked: int,
+        *,
+        quiet: bool = False,
+        color: bool = False,
+        checked_paths: tuple[str, ...] = (),
+        rules: tuple[Rule, ...] = (),
+        strict: bool = False,
+        tool_version: str = __version__,
+        root_uri: str | None = None,
+    ) -> None:
+        self.files_checked = files_checked
+        self.quiet = quiet
+        self.color = color
+        self.checked_paths = checked_paths
+        """Display paths of every checked file, clean or not (JUnit makes each a test case)."""
+        self.rules = rules
+        """The rule catalogue (SARIF lists it; names come from it). Empty: names unknown."""
+        self.strict = strict
+        """Warnings fail the run, so JUnit reports them as failures too."""
+        self.tool_version = tool_version
+        self.root_uri = root_uri
+        """``file://`` URI of the folder relative paths start from (SARIF ``%SRCROOT%``)."""
+        self.rules_by_code: Mapping[str, Rule] = {rule.code: rule for rule in rules}
 
     def rule_name(self, code: str) -> str | None:
         """The kebab-case name of ``code``, if the catalogue knows it."""
