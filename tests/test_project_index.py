@@ -31,8 +31,7 @@ from seedlint.config import CACHE_FILE_NAME as DATABASE_NAME
 from seedlint.config import Config, load_config
 from seedlint.diagnostics import Diagnostic
 from seedlint.linter import lint_paths
-from seedlint.project_index import NAMESPACE, FileStamp, ProjectIndex
-from seedlint.rules.consistency import WebUrlEntry
+from seedlint.project_index import FORMAT
 from tests.conftest import CASES, FIXED_NOW, SEEDS
 
 SEED = (CASES / "valid" / "minimal.txt").read_text(encoding="utf-8")
@@ -161,29 +160,42 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     assert any(p.name.startswith(f"{DATABASE_NAME}.corrupt-") for p in cache.iterdir())
     assert any("moved aside" in notice for notice in result.notices)
     with sqlite3.connect(cache / DATABASE_NAME) as db:
-        rows = db.execute("SELECT key FROM entries WHERE namespace LIKE ?", (NAMESPACE + "%",))
+        rows = db.execute(f"SELECT path FROM index_seeds_v{FORMAT}")
         assert sorted(row[0] for row in rows) == ["seeds/000.txt", "seeds/001.txt"]
 
 
-def test_index_rows_have_named_fields_and_bad_rows_are_dropped(tmp_path: Path) -> None:
-    stamp = FileStamp(10, 20, 30, 40, 50)
-    entry = WebUrlEntry("a.txt", "https://a.example/x", "https://a.example/x", 7, 9)
-    with ProjectIndex.open(tmp_path, tmp_path) as one:
-        one.record("a.txt", stamp, entry)
-        one.record("b.txt", stamp, None)
-    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
-        db.execute(
-            "INSERT INTO entries (namespace, key, value, stored_at) VALUES (?, ?, ?, 0)",
-            (NAMESPACE + str(tmp_path), "c.txt", '{"size": 1, "web_url": {"line": 0}}'),
-        )
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    with ProjectIndex.open(tmp_path, tmp_path) as two:
-        stored = two.load()
-        assert sorted(stored) == ["a.txt", "b.txt"]
-        assert stored["a.txt"].stamp == stamp and stored["a.txt"].entry == entry
-        assert stored["b.txt"].entry is None
-        two.forget(["a.txt"])
-        assert sorted(two.load()) == ["b.txt"]
+def _tamper(cache: Path, sql: str, *parameters: object) -> None:
+    with contextlib.closing(sqlite3.connect(cache / DATABASE_NAME)) as db, db:
+        db.execute(sql.replace("_v1", f"_v{FORMAT}"), parameters)
+
+
+def test_damaged_or_planted_rows_are_dropped_and_their_seeds_read_again(
+    tmp_path: Path, settled: None
+) -> None:
+    """Rows of the wrong type or out of range are not trusted: the seed is read again; rows
+    of files that are not seeds of the project (planted in the cache) count for nothing."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _project(root, count=4)
+    config = _config(root, cache)
+    fresh = lint_paths([files[0]], Config(root=root, cache_dir=tmp_path / "fresh"), now=FIXED_NOW)
+    assert len(fresh.diagnostics) == 1
+    assert lint_paths([files[0]], config, now=FIXED_NOW).index_stats == {"hits": 0, "misses": 3}
+    assert lint_paths([files[0]], config, now=FIXED_NOW).index_stats == {"hits": 3, "misses": 0}
+    _tamper(cache, "UPDATE index_urls_v1 SET line = 0 WHERE path = 'seeds/001.txt'")
+    _tamper(cache, "UPDATE index_seeds_v1 SET mtime_ns = 'x' WHERE path = 'seeds/002.txt'")
+    _tamper(
+        cache,
+        "UPDATE index_values_v1 SET value = x'07' WHERE path = 'seeds/003.txt' AND field = 'type'",
+    )
+    _tamper(
+        cache,
+        "INSERT INTO index_urls_v1 SELECT project, 'seeds/planted.txt', key, url, 1, 1"
+        " FROM index_urls_v1 WHERE path = 'seeds/001.txt'",
+    )
+    again = lint_paths([files[0]], config, now=FIXED_NOW)
+    assert again.index_stats == {"hits": 0, "misses": 3}
+    assert again.diagnostics == fresh.diagnostics
+    assert lint_paths([files[0]], config, now=FIXED_NOW).index_stats == {"hits": 3, "misses": 0}
 
 
 def test_deleted_seeds_are_forgotten(tmp_path: Path) -> None:

@@ -1,43 +1,52 @@
-"""The cross-file pass: gather the webUrl (C010) and keyword values (C016, C017) of every seed.
+"""The cross-file pass: compare the webUrl (C010) and keyword values (C016, C017) of seeds.
 
 C010, C016 and C017 are each a function of the project's files at the time of the run: each linted
 file inside the project root is compared with the seeds of the project
 (:func:`seedlint.discovery.project_seeds`: the configured and named folders,
 and every ``seeds`` folder), whatever the working folder,
 earlier runs or the cache hold. Linted files are never read twice: their
-entries come from the per-file pass. Other seeds come from the on-disk
-:class:`~seedlint.project_index.ProjectIndex` when their stamp is unchanged,
-and are read otherwise.
+facts come from the per-file pass, streamed into a scratch SQLite database as
+they arrive (no Python object is kept per file). Other seeds' facts come from
+the on-disk :class:`~seedlint.project_index.ProjectIndex` when their stamp is
+unchanged, and are read otherwise; the comparisons are SQL queries
+(:mod:`seedlint.cross_file_queries`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from seedlint import cross_file_queries as queries
+from seedlint.cache import original_key, stored_key
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import project_seeds
 from seedlint.document import SeedDocument, read_seed_file
-from seedlint.project_index import FileStamp, ProjectIndex
-from seedlint.rules.consistency import (
-    DUPLICATE_WEB_URL,
-    WebUrlEntry,
-    check_duplicate_web_urls,
-    web_url_entry,
+from seedlint.project_index import (
+    URLS,
+    VALUES,
+    Facts,
+    FileStamp,
+    ProjectIndex,
+    UrlRow,
+    UseRow,
+    url_row,
+    use_rows,
+    work_database,
 )
-from seedlint.rules.vocabulary import (
-    KeywordFacts,
-    check_keyword_variants,
-    keyword_uses,
-    rule_for,
-)
+from seedlint.rules.consistency import DUPLICATE_WEB_URL, WebUrlEntry, web_url_entry
+from seedlint.rules.vocabulary import KeywordFacts, keyword_uses, rule_for
 from seedlint.suppressions import suppressions_of
+from seedlint.version import __version__
 
 IndexStats = dict[str, int]
 Enabled = Callable[[str, str], bool]
 """Whether a code (first argument) is reported for a display path (second)."""
+_BATCH = 500
+_FRESH_TRIES = 3
 
 
 def web_url_fact(document: SeedDocument | None, path: str) -> WebUrlEntry | None:
@@ -66,6 +75,22 @@ def keyword_fact(document: SeedDocument | None, path: str) -> KeywordFacts | Non
     return KeywordFacts(path, uses)
 
 
+def read_facts(config: Config) -> Callable[[Path, str], Facts]:
+    """How the project index reads a seed it has no fresh row for."""
+
+    def read(file: Path, shown: str) -> Facts:
+        result = read_seed_file(file, shown, config.max_file_size)
+        return web_url_fact(result.document, shown), keyword_fact(result.document, shown)
+
+    return read
+
+
+def project_name(root: Path, config: Config) -> str:
+    """What the stored facts of a project are filed under: its root, and what else they depend
+    on (the size limit decides whether a seed is read at all; the version, how facts are taken)."""
+    return f"{root}\n{config.max_file_size}\n{__version__}"
+
+
 def project_web_urls(config: Config) -> list[WebUrlEntry]:
     """Every seed of the project with a usable webUrl, by reading only new or changed seeds.
 
@@ -75,33 +100,83 @@ def project_web_urls(config: Config) -> list[WebUrlEntry]:
     return project_facts(config)[0]
 
 
-def project_facts(config: Config) -> tuple[list[WebUrlEntry], list[KeywordFacts]]:
-    """:func:`project_web_urls`, and every seed's keyword values (C016, C017), by path."""
+SeedValues = dict[str, frozenset[tuple[str, str, str]]]
+"""Each seed's distinct keyword values (field, scope, value), by display path."""
+
+
+def project_facts(config: Config) -> tuple[list[WebUrlEntry], SeedValues]:
+    """:func:`project_web_urls` (sorted by path), and every seed's keyword values (C016, C017)."""
     scan = CrossFilePass(config)
-    with ProjectIndex.open(scan.root, config.cache_dir) as index:
-        entries, keywords = scan._scan_project(index)
-    by_path = sorted(entries, key=lambda entry: entry.path)
-    return by_path, sorted(keywords, key=lambda facts: facts.path)
+    try:
+        with scan.index() as index:  # inside one read transaction
+            conn = index.conn
+            entries = [
+                WebUrlEntry(original_key(p), original_key(k), original_key(u), line, col, False, i)
+                for p, k, u, line, col, i in conn.execute(
+                    "SELECT u.path, u.key, u.url, u.line, u.col, w.inode"
+                    f" FROM {URLS} u JOIN walk w ON w.path = u.path WHERE u.project = ?"
+                    " AND typeof(u.key) = 'text' AND typeof(u.url) = 'text'"
+                    " AND typeof(u.line) = 'integer' AND u.line >= 1"
+                    " AND typeof(u.col) = 'integer' AND u.col >= 1",
+                    (index.project,),
+                )
+            ]
+            values: dict[str, set[tuple[str, str, str]]] = {}
+            for path, field, scope, value in conn.execute(
+                f"SELECT v.path, v.field, v.scope, v.value FROM {VALUES} v"
+                " JOIN walk w ON w.path = v.path WHERE v.project = ?",
+                (index.project,),
+            ):
+                if isinstance(value, str) and isinstance(scope, str):
+                    values.setdefault(original_key(path), set()).add(
+                        (field, original_key(scope), original_key(value))
+                    )
+    finally:
+        scan.close()
+    entries.sort(key=lambda entry: entry.path)
+    return entries, {path: frozenset(found) for path, found in values.items()}
 
 
-def _identified(entry: WebUrlEntry, stamp: FileStamp) -> WebUrlEntry:
-    """The entry with its file's identity, so a link and its target are one seed."""
-    return dataclasses.replace(entry, file_id=stamp.inode)
+class _OpenIndex:
+    """Context of :meth:`CrossFilePass.index`: a fresh, attached index; closed on exit."""
+
+    def __init__(self, scan: CrossFilePass) -> None:
+        self.scan = scan
+        self.index: ProjectIndex | None = None
+
+    def __enter__(self) -> ProjectIndex:
+        self.index = self.scan._fresh_index()
+        return self.index
+
+    def __exit__(self, *exc: object) -> None:
+        if self.index is not None:
+            self.index.detach()
 
 
 class CrossFilePass:
     """C010, C016 and C017, fed file by file as the per-file pass streams its results.
 
-    ``finish`` walks the project, takes each seed's entry from this run, the
-    index or the file itself, and compares. With ``project-index = false``
-    only the linted files are compared, with each other.
+    ``finish`` walks the project, brings the index up to date and compares in
+    SQL. With ``project-index = false`` only the linted files are compared,
+    with each other.
     """
 
     def __init__(self, config: Config, named: Sequence[Path] = ()) -> None:
         self.config = config
         self.named = named
         self.root = config.root.resolve()
-        self.linted: dict[str, tuple[FileStamp, WebUrlEntry | None, KeywordFacts | None]] = {}
+        self._conn: sqlite3.Connection | None = None
+        self._files: list[tuple[object, ...]] = []
+        self._urls: list[UrlRow] = []
+        self._uses: list[UseRow] = []
+        self.warnings: list[str] = []
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The scratch database of this pass (created on first use)."""
+        if self._conn is None:
+            self._conn = work_database()
+        return self._conn
 
     def add(
         self,
@@ -113,7 +188,49 @@ class CrossFilePass:
         """Record one linted file (``shown`` is its display path)."""
         if stamp is None:
             return  # outside the project root (or gone): compared with nothing
-        self.linted[shown] = (stamp, fact and _identified(fact, stamp), keywords)
+        self._files.append(
+            (
+                stored_key(shown),
+                stamp.size,
+                stamp.mtime_ns,
+                stamp.ctime_ns,
+                stamp.inode,
+                stamp.seen_ns,
+            )
+        )
+        if fact is not None:
+            self._urls.append(url_row(fact, stamp.inode))
+        if keywords is not None:
+            self._uses.extend(use_rows(keywords))
+        if len(self._files) >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._files:
+            return
+        conn = self.conn
+        conn.execute("BEGIN")
+        conn.executemany(
+            "DELETE FROM linted_uses WHERE path = ?", [(row[0],) for row in self._files]
+        )
+        conn.executemany(
+            "DELETE FROM linted_urls WHERE path = ?", [(row[0],) for row in self._files]
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?)", self._files
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO linted_urls VALUES (?, ?, ?, ?, ?, ?, ?)", self._urls
+        )
+        conn.executemany("INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", self._uses)
+        conn.execute("COMMIT")
+        self._files, self._urls, self._uses = [], [], []
+
+    def close(self) -> None:
+        """Drop the scratch database."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def finish(
         self,
@@ -123,70 +240,68 @@ class CrossFilePass:
     ) -> list[Diagnostic]:
         """C010 for every linted file (inside the root) whose webUrl another seed has; C016
         and C017 for its keyword values that are rare variants of the project's common ones."""
-        items = sorted(self.linted.items())
-        linted = [
-            fact for path, (_, fact, _) in items if fact is not None and enabled("C010", path)
-        ]
-        linted_keywords = [
-            KeywordFacts(path, tuple(u for u in kw.uses if enabled(rule_for(u).code, path)))
-            for path, (_, _, kw) in items
-            if kw is not None
-        ]
-        linted_keywords = [facts for facts in linted_keywords if facts.uses]
-        if not linted and not linted_keywords:
+        self._flush()
+        if self._conn is None or not queries.anything_enabled(self.conn, enabled):
+            self.close()
             return []
-        if not self.config.project_index:
-            everyone = [fact for _, fact, _ in self.linted.values() if fact is not None]
-            all_keywords = [kw for _, _, kw in self.linted.values() if kw is not None]
-        else:
-            with ProjectIndex.open(self.root, self.config.cache_dir) as index:
-                everyone, all_keywords = self._scan_project(index)
+        try:
+            if not self.config.project_index:
+                return self._compare(enabled, queries.LINTED_URLS, queries.LINTED_VALUES, 0)
+            with self.index() as index:
+                found = self._compare(
+                    enabled, queries.PROJECT_URLS, queries.PROJECT_VALUES, index.project
+                )
                 if stats is not None:
                     stats.update(hits=index.hits, misses=index.misses)
-                if notices is not None:
-                    notices.extend(index.cache.warnings)
-        return [
-            *check_duplicate_web_urls(linted, everyone),
-            *check_keyword_variants(linted_keywords, all_keywords, self.config),
-        ]
+            return found
+        finally:
+            if notices is not None:
+                notices.extend(self.warnings)
+            self.close()
 
-    def _scan_project(self, index: ProjectIndex) -> tuple[list[WebUrlEntry], list[KeywordFacts]]:
-        """Every seed of the project's entry; the index learns what was read or linted.
+    def index(self) -> _OpenIndex:
+        """The project index, up to date with the walk and this run's linted files, attached to
+        the scratch database (``with scan.index() as index``); its answers hold in one read
+        transaction."""
+        return _OpenIndex(self)
 
-        Every seed is stat()ed; only those whose stamp differs from the stored
-        one (or was taken too soon after a change) are read. Stored seeds that
-        are no longer part of the project are forgotten.
-        """
-        config = self.config
-        stored = index.load()
-        entries: list[WebUrlEntry] = []
-        keywords: list[KeywordFacts] = []
-        for dir_entry, shown in project_seeds(self.root, config, self.named):
-            known = stored.pop(shown, None)
-            linted = self.linted.get(shown)
-            if linted is not None:
-                stamp, entry, facts = linted
-            else:
-                current = FileStamp.of(dir_entry)
-                if current is None:
+    def _compare(self, enabled: Enabled, urls: str, values: str, project: int) -> list[Diagnostic]:
+        conn = self.conn
+        began = not conn.in_transaction
+        if began:
+            conn.execute("BEGIN")
+        try:
+            return [
+                *queries.duplicate_web_urls(conn, urls, project, enabled),
+                *queries.keyword_variants(conn, values, project, enabled, self.config),
+            ]
+        finally:
+            if began:
+                conn.execute("COMMIT")
+
+    def _fresh_index(self) -> ProjectIndex:
+        """Attach the index, bring it up to date, and open the read transaction in which every
+        walked seed's row is at its stamp; an unusable cache file gives way to an empty store."""
+        self._flush()
+        name = project_name(self.root, self.config)
+        index = ProjectIndex(self.conn, self.root, self.config.cache_dir)
+        for on_disk in (True, False):
+            try:
+                index.attach(name, on_disk=on_disk)
+                index.walk(project_seeds(self.root, self.config, self.named))
+                for _ in range(_FRESH_TRIES):
+                    index.refresh(read_facts(self.config))
+                    self.conn.execute("BEGIN")
+                    if index.fresh():
+                        self.warnings.extend(index.warnings)
+                        return index
+                    self.conn.execute("COMMIT")  # changed under us (another run): again
+                index.warnings.append("project index kept changing; compared without it")
+            except sqlite3.DatabaseError as exc:
+                index.warnings.append(f"project index not used: {exc}")
+                if not isinstance(exc, sqlite3.OperationalError):
+                    index.reset()
+                    index.set_aside_if_corrupt()
                     continue
-                if known is not None and known.stamp.settled and known.stamp.same_file(current):
-                    index.hits += 1
-                    if known.entry is not None:
-                        entries.append(_identified(known.entry, current))
-                    if known.keywords is not None:
-                        keywords.append(known.keywords)
-                    continue
-                index.misses += 1
-                stamp = current
-                result = read_seed_file(Path(dir_entry.path), shown, config.max_file_size)
-                entry = web_url_fact(result.document, shown)
-                facts = keyword_fact(result.document, shown)
-            if known is None or not (known.stamp.settled and known.stamp.same_file(stamp)):
-                index.record(shown, stamp, entry, facts)
-            if entry is not None:
-                entries.append(_identified(entry, stamp))
-            if facts is not None:
-                keywords.append(facts)
-        index.forget(stored)
-        return entries, keywords
+            index.reset()
+        raise AssertionError("an in-memory store cannot fail")  # pragma: no cover

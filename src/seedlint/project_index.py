@@ -1,39 +1,51 @@
-"""Each seed's webUrl, kept in the result cache so C010 need not read unchanged seeds.
+"""Each seed's cross-file facts as rows of the cache file, brought up to date by SQL.
 
 pre-commit passes only the changed files, yet a duplicate ``webUrl`` (C010)
-must be found against every seed of the project. Each seed's entry (its url
-key, url and position) is one row of the result cache (:mod:`seedlint.cache`,
-the same SQLite file as the probe results), stored with the stamp of the file
-it was read from. A row is only a shortcut: it is used when the file's stamp
-(size, mtime, ctime, inode) is still the same, and the answer is always the
-one reading the file would give.
+and a rare keyword variant (C016, C017) must be found against every seed of
+the project. Each seed's facts -- its stamp, its webUrl (url key and
+position) and its keyword values -- are rows of three tables in the result
+cache's SQLite file (:mod:`seedlint.cache`), beside the probe results:
+
+    index_seeds_v1(project, path, size, mtime_ns, ctime_ns, inode, seen_ns)
+    index_urls_v1(project, path, key, url, line, col)        -- by (project, key)
+    index_values_v1(project, path, field, scope, value)      -- by (project, field, scope, value)
+
+A run streams the project's stat() walk into a table of the run's own
+scratch database (:func:`work_database`), and one SQL join with the stored
+stamps names the new and changed seeds; only those are read. No Python object
+is built per unchanged seed: the cross-file rules are answered by queries
+(:mod:`seedlint.cross_file_queries`). A row is only a shortcut: it is used
+when the file's stamp (size, mtime, ctime, inode) is still the same, and the
+answer is always the one reading the file would give.
 
 A file changed twice within one tick of the file system's clock keeps its
 stamp ("racy git"); so, like git, a row whose file changed less than
 :data:`RACY_NS` before it was stat()ed is not trusted, and the file is read
-again next time.
+again next time. Rows of the wrong type or out of range (a damaged or
+tampered file) are dropped and their seeds read again.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from seedlint.cache import ResultCache
+from seedlint.cache import ResultCache, original_key, stored_key
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
-from seedlint.rules.vocabulary import KeywordFacts, decode_uses, encode_uses
+from seedlint.rules.vocabulary import KeywordFacts
 
-NAMESPACE = "project-index:5:"
-"""Prefix of each project's namespace; bump the version when the row layout changes."""
 RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
+FORMAT = "1"
+"""Suffix of the stored tables; bump it when their layout or meaning changes."""
 _BATCH = 500
+_BUSY_TIMEOUT_MS = 5000
 
 
 @dataclass(frozen=True)
@@ -72,125 +84,367 @@ class FileStamp:
         return max(self.mtime_ns, self.ctime_ns) + RACY_NS <= self.seen_ns
 
 
-@dataclass(frozen=True)
-class StoredSeed:
-    """One row of the index: the stamp of the file as read, its webUrl entry and keywords."""
+_WORK_SCHEMA = """
+CREATE TABLE linted_files (
+    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT
+) WITHOUT ROWID;
+CREATE TABLE linted_urls (
+    path TEXT PRIMARY KEY, key TEXT, url TEXT, line INT, col INT, silenced INT, inode INT
+) WITHOUT ROWID;
+CREATE INDEX linted_urls_key ON linted_urls (key);
+CREATE TABLE linted_uses (
+    path TEXT, field TEXT, scope TEXT, value TEXT, line INT, col INT, silenced INT
+);
+CREATE INDEX linted_uses_path ON linted_uses (path);
+CREATE TABLE walk (
+    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT,
+    linted INT NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE stale (path TEXT PRIMARY KEY, linted INT) WITHOUT ROWID;
+"""
 
-    stamp: FileStamp
-    entry: WebUrlEntry | None
-    keywords: KeywordFacts | None = None
+_STORE_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS store.index_projects_v{FORMAT} (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS store.index_seeds_v{FORMAT} (
+    project INT NOT NULL, path TEXT NOT NULL,
+    size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT,
+    PRIMARY KEY (project, path)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS store.index_urls_v{FORMAT} (
+    project INT NOT NULL, path TEXT NOT NULL, key TEXT, url TEXT, line INT, col INT,
+    PRIMARY KEY (project, path)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS store.index_urls_v{FORMAT}_key ON index_urls_v{FORMAT} (project, key);
+CREATE TABLE IF NOT EXISTS store.index_values_v{FORMAT} (
+    project INT NOT NULL, path TEXT NOT NULL, field TEXT, scope TEXT, value TEXT,
+    PRIMARY KEY (project, path, field, scope, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS store.index_values_v{FORMAT}_value
+    ON index_values_v{FORMAT} (project, field, scope, value);
+"""
+SEEDS = f"store.index_seeds_v{FORMAT}"
+URLS = f"store.index_urls_v{FORMAT}"
+VALUES = f"store.index_values_v{FORMAT}"
+
+_SAME_STAMP = (
+    "f.size IS w.size AND f.mtime_ns IS w.mtime_ns AND f.ctime_ns IS w.ctime_ns"
+    " AND f.inode IS w.inode"
+)
+_CHANGED = f"""
+SELECT w.path, w.linted FROM walk w
+LEFT JOIN {SEEDS} f ON f.project = :project AND f.path = w.path
+WHERE f.path IS NULL OR NOT ({_SAME_STAMP})
+   OR typeof(f.seen_ns) != 'integer' OR max(f.mtime_ns, f.ctime_ns) + :racy > f.seen_ns
+"""
+_BAD_ROWS = f"""
+SELECT path FROM {URLS} WHERE project = :project
+    AND key IN (SELECT key FROM linted_urls) AND NOT (
+        typeof(path) = 'text' AND typeof(url) = 'text'
+        AND typeof(line) = 'integer' AND line >= 1 AND typeof(col) = 'integer' AND col >= 1)
+UNION
+SELECT path FROM {VALUES} WHERE project = :project
+    AND (field, scope) IN (SELECT field, scope FROM linted_uses)
+    AND NOT (typeof(path) = 'text' AND typeof(value) = 'text')
+"""
+"""Damaged rows among those that can take part in an answer: a row whose key, field or scope
+is not text matches no linted fact, so only the rows sharing one are checked."""
+
+UrlRow = tuple[str, str, str, int, int, int, int]
+"""A linted file's webUrl: path, key, url, line, column, silenced, inode (keys stored)."""
+UseRow = tuple[str, str, str, str, int, int, int]
+"""A linted file's keyword use: path, field, scope, value, line, column, silenced."""
+Facts = tuple[WebUrlEntry | None, KeywordFacts | None]
+Reader = Callable[[Path, str], Facts]
+"""Reads the seed at a path (second argument: its display path) and returns its facts."""
+
+
+def work_database() -> sqlite3.Connection:
+    """A private scratch database on disk (SQLite keeps only a bounded page cache in memory)."""
+    conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    conn.executescript(_WORK_SCHEMA)
+    return conn
+
+
+def url_row(entry: WebUrlEntry, inode: int) -> UrlRow:
+    """``entry`` as a row of ``linted_urls``."""
+    return (
+        stored_key(entry.path),
+        stored_key(entry.key),
+        stored_key(entry.url),
+        entry.line,
+        entry.column,
+        int(entry.silenced),
+        inode,
+    )
+
+
+def use_rows(facts: KeywordFacts) -> Iterator[UseRow]:
+    """``facts`` as rows of ``linted_uses``."""
+    path = stored_key(facts.path)
+    for use in facts.uses:
+        yield (
+            path,
+            use.field,
+            stored_key(use.scope),
+            stored_key(use.value),
+            use.line,
+            use.column,
+            int(use.silenced),
+        )
 
 
 class ProjectIndex:
-    """The stored seeds of one project, by display path.
+    """The stored facts of one project, attached to a run's scratch database as ``store``.
 
-    ``hits`` and ``misses`` count the project scan's look-ups (a miss means the
-    file had to be read).
+    ``hits`` and ``misses`` count the seeds of the walk that were not linted in this run:
+    trusted from their row, or read.
     """
 
-    def __init__(self, cache: ResultCache, project: str) -> None:
-        self.cache = cache
-        self.namespace = NAMESPACE + project
-        self._pending: list[tuple[str, Any]] = []
+    def __init__(self, conn: sqlite3.Connection, root: Path, cache_dir: Path | None) -> None:
+        self.conn = conn
+        self.root = root
+        self.location = (cache_dir or default_cache_dir()) / CACHE_FILE_NAME
+        self.warnings: list[str] = []
         self.hits = 0
         self.misses = 0
+        self.project = 0
 
-    @classmethod
-    def open(cls, root: Path, cache_dir: Path | None = None) -> ProjectIndex:
-        """The on-disk index of the project at ``root`` (an absolute, resolved path)."""
-        location = (cache_dir or default_cache_dir()) / CACHE_FILE_NAME
-        # Rows are checked one by one as they are decoded; a full quick_check of the
-        # file would cost more than the scan it serves (see ResultCache).
-        return cls(ResultCache(location, verify=False), str(root))
-
-    def close(self) -> None:
-        """Write what is pending and close the cache."""
-        self.flush()
-        self.cache.close()
-
-    def __enter__(self) -> ProjectIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def load(self) -> dict[str, StoredSeed]:
-        """Every stored seed by path; rows that do not decode are left out (and re-read)."""
-        self.flush()
-        rows = self.cache.select(
-            "SELECT key, value FROM entries WHERE namespace = :namespace",
-            {"namespace": self.namespace},
+    def attach(self, name: str, *, on_disk: bool = True) -> None:
+        """Attach the cache file (or, when it cannot be used, an empty in-memory store)."""
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        if on_disk:
+            try:
+                self._attach(str(self.location))
+            except sqlite3.Error:
+                self.detach()
+                # Set a corrupt file aside (and create a missing folder), then once more.
+                cache = ResultCache(self.location, verify=True)
+                self.warnings.extend(cache.warnings)
+                usable = cache.enabled
+                cache.close()
+                if not usable:
+                    on_disk = False
+                else:
+                    self._attach(str(self.location))
+        if not on_disk:
+            self._attach(":memory:")
+        conn.execute(
+            f"INSERT OR IGNORE INTO store.index_projects_v{FORMAT} (name) VALUES (?)",
+            (stored_key(name),),
         )
-        stored = {}
-        for path, value in rows:
-            seed = _decode(path, value)
-            if seed is not None:
-                stored[path] = seed
-        return stored
+        row = conn.execute(
+            f"SELECT id FROM store.index_projects_v{FORMAT} WHERE name = ?", (stored_key(name),)
+        ).fetchone()
+        self.project = int(row[0])
 
-    def record(
-        self,
-        path: str,
-        stamp: FileStamp,
-        entry: WebUrlEntry | None,
-        keywords: KeywordFacts | None = None,
-    ) -> None:
-        """Remember what the file at ``path`` held when it had ``stamp`` (written in batches)."""
-        row: dict[str, Any] = {
-            "size": stamp.size,
-            "mtime_ns": stamp.mtime_ns,
-            "ctime_ns": stamp.ctime_ns,
-            "inode": stamp.inode,
-            "seen_ns": stamp.seen_ns,
-            "web_url": None,
-            "keywords": encode_uses(keywords),
-        }
-        if entry is not None:
-            row["web_url"] = {
-                "key": entry.key,
-                "url": entry.url,
-                "line": entry.line,
-                "column": entry.column,
-                "silenced": entry.silenced,
-            }
-        self._pending.append((path, row))
-        if len(self._pending) >= _BATCH:
-            self.flush()
+    def _attach(self, target: str) -> None:
+        conn = self.conn
+        conn.execute("ATTACH DATABASE ? AS store", (target,))
+        if target != ":memory:":
+            # As the result cache opens it: shared by several processes at once.
+            conn.execute("PRAGMA store.journal_mode = WAL")
+            conn.execute("PRAGMA store.synchronous = NORMAL")
+        conn.executescript(_STORE_SCHEMA)
 
-    def flush(self) -> None:
-        """Write the recorded rows in one transaction."""
-        self.cache.put_many(self.namespace, self._pending, ttl=None)
-        self._pending = []
+    def detach(self) -> None:
+        """End any transaction and detach the store."""
+        conn = self.conn
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        with contextlib.suppress(sqlite3.OperationalError):  # never attached
+            conn.execute("DETACH DATABASE store")
 
-    def forget(self, paths: Iterable[str]) -> None:
-        """Drop seeds that are no longer part of the project."""
-        self.cache.delete_many(self.namespace, list(paths))
+    def reset(self) -> None:
+        """Detach, and forget this run's walk (after a failure, before trying again)."""
+        self.detach()
+        for table in ("walk", "stale"):
+            self.conn.execute(f"DELETE FROM {table}")
+        self.hits = self.misses = 0
 
+    def set_aside_if_corrupt(self) -> None:
+        """Open the cache file with a full check: a corrupt file is moved aside (and said so)."""
+        cache = ResultCache(self.location, verify=True)
+        self.warnings.extend(cache.warnings)
+        cache.close()
 
-def _decode(path: str, value: str) -> StoredSeed | None:
-    try:
-        row = json.loads(value)
-        stamp = FileStamp(
-            int(row["size"]),
-            int(row["mtime_ns"]),
-            int(row["ctime_ns"]),
-            int(row["inode"]),
-            int(row["seen_ns"]),
+    # -- the walk ---------------------------------------------------------------
+
+    def walk(self, seeds: Iterable[tuple[os.DirEntry[str], str]]) -> None:
+        """Stream the stamp of every seed into ``walk``; linted files keep their own stamp."""
+        conn = self.conn
+        seen = time.time_ns()  # before any stat(): a stamp taken later is only safer
+        batch: list[tuple[object, ...]] = []
+        lost = False
+        for entry, shown in seeds:
+            try:
+                stat = entry.stat()
+            except OSError:
+                lost = True
+                batch.append((stored_key(shown), None, None, None, None, None))
+            else:
+                batch.append(
+                    (
+                        stored_key(shown),
+                        stat.st_size,
+                        stat.st_mtime_ns,
+                        stat.st_ctime_ns,
+                        stat.st_ino,
+                        seen,
+                    )
+                )
+            if len(batch) >= _BATCH:
+                conn.executemany("INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, ?, 0)", batch)
+                batch = []
+        conn.executemany("INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, ?, 0)", batch)
+        conn.execute(
+            "UPDATE walk SET (size, mtime_ns, ctime_ns, inode, seen_ns, linted) ="
+            " (SELECT size, mtime_ns, ctime_ns, inode, seen_ns, 1 FROM linted_files l"
+            "  WHERE l.path = walk.path)"
+            " WHERE path IN (SELECT path FROM linted_files)"
         )
-        found = row["web_url"]
-        entry = None
-        if found is not None:
-            entry = WebUrlEntry(
-                path,
-                str(found["key"]),
-                str(found["url"]),
-                int(found["line"]),
-                int(found["column"]),
-                bool(found["silenced"]),
+        if lost:
+            conn.execute("DELETE FROM walk WHERE size IS NULL")  # gone since listed
+
+    # -- bringing the store up to date -----------------------------------------
+
+    def refresh(self, read: Reader) -> None:
+        """Rewrite the rows of new, changed or damaged seeds: linted ones from this run's
+        facts, the others by reading them. Rows of seeds no longer walked are dropped."""
+        conn = self.conn
+        params = {"project": self.project, "racy": RACY_NS}
+        bad = [row[0] for row in conn.execute(_BAD_ROWS, params)]
+        if bad:
+            self._write(lambda: self._forget(bad))
+        conn.execute("DELETE FROM stale")
+        conn.execute(f"INSERT INTO stale {_CHANGED}", params)
+        walked, read_count = conn.execute(
+            "SELECT (SELECT count(*) FROM walk WHERE linted = 0),"
+            " (SELECT count(*) FROM stale WHERE linted = 0)"
+        ).fetchone()
+        self.misses += read_count
+        self.hits += walked - read_count
+        if conn.execute("SELECT EXISTS (SELECT 1 FROM stale WHERE linted = 1)").fetchone()[0]:
+            self._write(self._copy_linted)
+        after = ""
+        while True:
+            paths = [
+                original_key(row[0])
+                for row in conn.execute(
+                    "SELECT path FROM stale WHERE linted = 0 AND path > ? ORDER BY path LIMIT ?",
+                    (after, _BATCH),
+                )
+            ]
+            if not paths:
+                break
+            after = stored_key(paths[-1])
+            facts = [(path, *read(self.root / path, path)) for path in paths]
+            self._write(lambda facts=facts: self._store(facts))  # type: ignore[misc]
+        self._drop_gone()
+
+    def fresh(self) -> bool:
+        """Every walked seed has its row, at its stamp (call inside the answering transaction)."""
+        row = self.conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM walk w LEFT JOIN {SEEDS} f"
+            f" ON f.project = :project AND f.path = w.path"
+            f" WHERE f.path IS NULL OR NOT ({_SAME_STAMP}))",
+            {"project": self.project},
+        ).fetchone()
+        return not row[0]
+
+    def _write(self, action: Callable[[], None]) -> None:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            action()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _forget(self, paths: list[str]) -> None:
+        rows = [(self.project, path) for path in paths]
+        for table in (SEEDS, URLS, VALUES):
+            self.conn.executemany(f"DELETE FROM {table} WHERE project = ? AND path = ?", rows)
+
+    def _copy_linted(self) -> None:
+        conn, project = self.conn, {"project": self.project}
+        linted = "(SELECT path FROM stale WHERE linted = 1)"
+        for table in (URLS, VALUES):
+            conn.execute(
+                f"DELETE FROM {table} WHERE project = :project AND path IN {linted}", project
             )
-        keywords = decode_uses(path, row["keywords"])
-    except (ValueError, TypeError, KeyError):
-        return None
-    if entry is not None and (entry.line < 1 or entry.column < 1):
-        return None
-    return StoredSeed(stamp, entry, keywords)
+        conn.execute(
+            f"INSERT OR REPLACE INTO {SEEDS} SELECT :project, path, size, mtime_ns, ctime_ns,"
+            f" inode, seen_ns FROM linted_files WHERE path IN {linted}",
+            project,
+        )
+        conn.execute(
+            f"INSERT OR REPLACE INTO {URLS} SELECT :project, path, key, url, line, col"
+            f" FROM linted_urls WHERE path IN {linted}",
+            project,
+        )
+        conn.execute(
+            f"INSERT OR IGNORE INTO {VALUES} SELECT DISTINCT :project, path, field, scope, value"
+            f" FROM linted_uses WHERE path IN {linted}",
+            project,
+        )
+
+    def _store(self, facts: list[tuple[str, WebUrlEntry | None, KeywordFacts | None]]) -> None:
+        conn, project = self.conn, self.project
+        self._forget([stored_key(path) for path, _, _ in facts])
+        keys = [stored_key(path) for path, _, _ in facts]
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS reading (path TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.reading")
+        conn.executemany("INSERT INTO temp.reading VALUES (?)", [(key,) for key in keys])
+        conn.execute(
+            f"INSERT OR REPLACE INTO {SEEDS} SELECT :project, w.path, w.size, w.mtime_ns,"
+            " w.ctime_ns, w.inode, w.seen_ns FROM walk w JOIN temp.reading r ON r.path = w.path",
+            {"project": project},
+        )
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {URLS} VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    project,
+                    key,
+                    stored_key(entry.key),
+                    stored_key(entry.url),
+                    entry.line,
+                    entry.column,
+                )
+                for key, (_, entry, _) in zip(keys, facts, strict=True)
+                if entry is not None
+            ],
+        )
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {VALUES} VALUES (?, ?, ?, ?, ?)",
+            [
+                (project, key, use.field, stored_key(use.scope), stored_key(use.value))
+                for key, (_, _, found) in zip(keys, facts, strict=True)
+                if found is not None
+                for use in found.uses
+            ],
+        )
+
+    def _drop_gone(self) -> None:
+        """Forget seeds no longer walked (only when the store holds more than the walk)."""
+        conn, project = self.conn, {"project": self.project}
+        stored = conn.execute(
+            f"SELECT count(*) FROM {SEEDS} WHERE project = :project", project
+        ).fetchone()[0]
+        walked = conn.execute("SELECT count(*) FROM walk").fetchone()[0]
+        if stored <= walked:
+            return
+
+        def drop() -> None:
+            for table in (SEEDS, URLS, VALUES):
+                conn.execute(
+                    f"DELETE FROM {table} WHERE project = :project"
+                    " AND path NOT IN (SELECT path FROM walk)",
+                    project,
+                )
+
+        self._write(drop)

@@ -234,10 +234,17 @@ KeywordCounts = dict[tuple[str, str], Counter[str]]
 
 def keyword_counts(project: Iterable[KeywordFacts]) -> KeywordCounts:
     """How many seeds of ``project`` use each keyword value (a seed counts once per value)."""
+    return count_values(
+        {(use.field, use.scope, use.value) for use in facts.uses} for facts in project
+    )
+
+
+def count_values(seeds: Iterable[Iterable[tuple[str, str, str]]]) -> KeywordCounts:
+    """:func:`keyword_counts` of each seed's distinct (field, scope, value) triples."""
     counts: KeywordCounts = {}
-    for facts in project:
-        for key_value in {(use.field, use.scope, use.value) for use in facts.uses}:
-            counts.setdefault(key_value[:2], Counter())[key_value[2]] += 1
+    for values in seeds:
+        for field, scope, value in values:
+            counts.setdefault((field, scope), Counter())[value] += 1
     return counts
 
 

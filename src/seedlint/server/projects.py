@@ -16,10 +16,10 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from seedlint.config import Config, ConfigError, config_for_file
-from seedlint.cross_file import project_facts
+from seedlint.cross_file import SeedValues, project_facts
 from seedlint.registry import unknown_selectors
 from seedlint.rules.consistency import WebUrlEntry
-from seedlint.rules.vocabulary import KeywordCounts, KeywordFacts, keyword_counts
+from seedlint.rules.vocabulary import KeywordCounts, count_values
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,8 @@ class ProjectWebUrls:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._by_key: dict[str, list[WebUrlEntry]] | None = None
-        self._keywords: list[KeywordFacts] = []
-        self._counts: dict[str, tuple[list[KeywordFacts], KeywordCounts]] = {}
+        self._values: SeedValues = {}
+        self._counts: dict[str, tuple[SeedValues, KeywordCounts]] = {}
         self._loaded = 0.0
         self._generation = 0
         self._lock = threading.Lock()
@@ -131,10 +131,10 @@ class ProjectWebUrls:
         path and index load, so a keystroke never walks the whole project's values."""
         if self._by_key is None:
             self.refresh()
-        keywords = self._keywords
+        values = self._values
         cached = self._counts.get(path)
-        if cached is None or cached[0] is not keywords:
-            cached = (keywords, keyword_counts(f for f in keywords if f.path != path))
+        if cached is None or cached[0] is not values:
+            cached = (values, count_values(found for seed, found in values.items() if seed != path))
             self._counts[path] = cached
         return cached[1]
 
@@ -143,11 +143,11 @@ class ProjectWebUrls:
         with self._lock:
             generation = self._generation
             by_key: dict[str, list[WebUrlEntry]] = {}
-            web_urls, keywords = project_facts(self.config)
+            web_urls, values = project_facts(self.config)
             for seed in web_urls:
                 by_key.setdefault(seed.key, []).append(seed)
             if generation == self._generation:
                 self._by_key = by_key
-                self._keywords = keywords
+                self._values = values
                 self._loaded = time.monotonic()
             return by_key

@@ -1,0 +1,123 @@
+"""C010, C016 and C017 answered by SQL over a run's scratch database.
+
+The linted files' facts are rows of ``linted_urls`` and ``linted_uses``; the
+seeds they are compared with (*everyone*) are either the project's stored rows
+joined with this run's walk (:mod:`seedlint.project_index`), or, with
+``project-index = false``, the linted files themselves. Only rows that can
+make a finding come back to Python: linted webUrls that another seed shares,
+and linted keyword values that few seeds use, with the counts of their fields.
+The findings themselves come from the rules' own pure functions, so they are
+worded as the rules word them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+
+from seedlint.cache import original_key
+from seedlint.config import Config
+from seedlint.diagnostics import Diagnostic
+from seedlint.project_index import URLS, VALUES
+from seedlint.rules.consistency import WebUrlEntry, check_duplicate_web_urls
+from seedlint.rules.vocabulary import (
+    RARE_SEEDS,
+    KeywordCounts,
+    KeywordFacts,
+    KeywordUse,
+    check_against_counts,
+    rule_for,
+)
+
+Enabled = Callable[[str, str], bool]
+"""Whether a code (first argument) is reported for a display path (second)."""
+
+PROJECT_URLS = (
+    f"SELECT u.path AS path, u.key AS key, u.line AS line, u.col AS col, w.inode AS inode"
+    f" FROM {URLS} u JOIN walk w ON w.path = u.path WHERE u.project = :project"
+)
+"""The webUrls of the project's walked seeds (stored rows, checked fresh by the caller)."""
+LINTED_URLS = "SELECT path, key, line, col, inode FROM linted_urls"
+PROJECT_VALUES = (
+    "SELECT v.field, v.scope, v.value, count(*) AS n"  # one row per seed and value (its key)
+    f" FROM {VALUES} v JOIN walk w ON w.path = v.path WHERE v.project = :project"
+    " AND (v.field, v.scope) IN (SELECT field, scope FROM linted_uses)"
+    " GROUP BY v.field, v.scope, v.value"
+)
+"""How many of the project's walked seeds use each value of the fields the linted files use."""
+LINTED_VALUES = (
+    "SELECT field, scope, value, count(DISTINCT path) AS n FROM linted_uses"
+    " GROUP BY field, scope, value"
+)
+
+
+def anything_enabled(conn: sqlite3.Connection, enabled: Enabled) -> bool:
+    """Whether any linted fact is for a rule reported at its file (stops at the first)."""
+    for (path,) in conn.execute("SELECT path FROM linted_urls"):
+        if enabled("C010", original_key(path)):
+            return True
+    for path, provider in conn.execute(
+        "SELECT DISTINCT path, field = 'provider.name' FROM linted_uses"
+    ):
+        if enabled("C017" if provider else "C016", original_key(path)):
+            return True
+    return False
+
+
+def duplicate_web_urls(
+    conn: sqlite3.Connection, everyone: str, project: int, enabled: Enabled
+) -> list[Diagnostic]:
+    """C010 for each linted webUrl that another seed of ``everyone`` has."""
+    rows = conn.execute(
+        "SELECT l.path, l.key, l.url, l.line, l.col, l.inode, o.path, o.line, o.col, o.inode"
+        f" FROM linted_urls l JOIN ({everyone}) o ON o.key = l.key"
+        " WHERE l.silenced = 0 AND o.path != l.path AND o.inode IS NOT l.inode",
+        {"project": project},
+    ).fetchall()
+    linted: dict[str, WebUrlEntry] = {}
+    others: list[WebUrlEntry] = []
+    for path, key, url, line, col, inode, other, other_line, other_col, other_inode in rows:
+        shown = original_key(path)
+        if not enabled("C010", shown):
+            continue
+        text_key = original_key(key)
+        linted[shown] = WebUrlEntry(shown, text_key, original_key(url), line, col, False, inode)
+        others.append(
+            WebUrlEntry(
+                original_key(other), text_key, "", other_line, other_col, False, other_inode
+            )
+        )
+    return check_duplicate_web_urls(linted.values(), others)
+
+
+def keyword_variants(
+    conn: sqlite3.Connection, everyone: str, project: int, enabled: Enabled, config: Config
+) -> list[Diagnostic]:
+    """C016/C017 for each linted keyword value that few seeds of ``everyone`` use."""
+    parameters = {"project": project}
+    conn.execute("DROP TABLE IF EXISTS temp.counts")
+    conn.execute(f"CREATE TEMP TABLE counts AS {everyone}", parameters)
+    conn.execute("CREATE INDEX temp.counts_value ON counts (field, scope, value)")
+    rare = conn.execute(
+        "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
+        " LEFT JOIN counts c ON c.field = l.field AND c.scope = l.scope AND c.value = l.value"
+        " WHERE l.silenced = 0 AND coalesce(c.n, 0) <= :rare",
+        {"rare": RARE_SEEDS},
+    ).fetchall()
+    by_path: dict[str, list[KeywordUse]] = {}
+    for path, field, scope, value, line, col in rare:
+        use = KeywordUse(field, original_key(scope), original_key(value), line, col)
+        shown = original_key(path)
+        if enabled(rule_for(use).code, shown):
+            by_path.setdefault(shown, []).append(use)
+    if not by_path:
+        return []
+    groups = {(use.field, use.scope) for uses in by_path.values() for use in uses}
+    counts: KeywordCounts = {}
+    for field, scope, value, n in conn.execute("SELECT field, scope, value, n FROM counts"):
+        group = (field, original_key(scope))
+        if group in groups:
+            counts.setdefault(group, Counter())[original_key(value)] = n
+    linted = [KeywordFacts(path, tuple(uses)) for path, uses in by_path.items()]
+    return check_against_counts(linted, counts, config)
