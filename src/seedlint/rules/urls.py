@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from seedlint import amp
 from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.formats import (
@@ -374,6 +373,13 @@ def _valid_url(document: SeedDocument, path: JsonPath) -> str | None:
     return text if text is not None and is_valid_url(text) else None
 
 
+def _amp_cache_url(url: str) -> str | None:
+    """The AMP cache URL of ``url`` (:mod:`seedlint.amp` is imported for seeds with an AMP URL)."""
+    from seedlint import amp
+
+    return amp.cache_url(url)
+
+
 def check_url_formats(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
     """U001-U007 for every URL field of the seed and its related articles."""
     for path in url_paths(document):
@@ -385,7 +391,7 @@ def check_url_formats(document: SeedDocument, context: CheckContext) -> Iterator
             # The cache names an emoji host's prefix by punycode alone (xn---com-p33b41770a),
             # which IDNA 2008 refuses; the exact computed value is right, U011 checks it.
             amp_url = text_at(document, (*path[:-1], "ampWebUrl"))
-            if amp_url is not None and amp.cache_url(amp_url) == text:
+            if amp_url is not None and _amp_cache_url(amp_url) == text:
                 continue
         yield url_finding(document, path, text, problem)
 
@@ -465,7 +471,7 @@ def _check_amp_cache_url(
         return
     # A host that fails the IDNA 2008 check (an emoji domain) still has the cache URL
     # that the AMP cache algorithm computes; U007 reports the host itself.
-    expected = amp.cache_url(amp_url) if amp_url is not None else None
+    expected = _amp_cache_url(amp_url) if amp_url is not None else None
     if expected is None:
         return
     if "cdnAmpWebUrl" not in article:
