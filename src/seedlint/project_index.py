@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from seedlint.cache import ResultCache, original_key, stored_key
+from seedlint.cache import SYNCHRONOUS, ResultCache, original_key, stored_key
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
@@ -246,7 +246,7 @@ class ProjectIndex:
         if target != ":memory:":
             # As the result cache opens it: shared by several processes at once.
             conn.execute("PRAGMA store.journal_mode = WAL")
-            conn.execute("PRAGMA store.synchronous = NORMAL")
+            conn.execute(f"PRAGMA store.synchronous = {SYNCHRONOUS}")
         conn.executescript(_STORE_SCHEMA)
 
     def detach(self) -> None:
