@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedlint import cross_file, project_index
+from seedlint import cross_file, cross_file_queries, project_index
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME as DATABASE_NAME
 from seedlint.config import Config, load_config
@@ -189,7 +189,7 @@ def test_damaged_or_planted_rows_are_dropped_and_their_seeds_read_again(
     )
     _tamper(
         cache,
-        "INSERT INTO index_urls_v1 SELECT project, 'seeds/planted.txt', key, url, 1, 1"
+        "INSERT INTO index_urls_v1 SELECT project, 'seeds/planted.txt', key, url, 1, 1, 0"
         " FROM index_urls_v1 WHERE path = 'seeds/001.txt'",
     )
     again = lint_paths([files[0]], config, now=FIXED_NOW)
@@ -369,3 +369,123 @@ def test_any_history_gives_the_findings_of_a_fresh_run(
                 cached = _run(top, str(cwd), str(target), cache)
                 fresh = _run(top, str(cwd), str(target), top / f"fresh-{number}")
                 assert cached == fresh
+
+
+# -- the mechanism: SQL rows, no Python object per unchanged seed ------------------
+
+_VARIANT = SEED.replace("type: article", "type: artical")
+
+
+def _variant_project(root: Path, count: int) -> list[Path]:
+    """``count`` seeds with distinct webUrls but two duplicates, and one rare keyword variant."""
+    files = _project(root, count=count, duplicate=True)
+    files[-1].write_text(_VARIANT.replace("eu-restrictions", "variant"), encoding="utf-8")
+    return files
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count every stored text turned back into a Python string, and every seed read."""
+    counts = {"decoded": 0, "read": 0}
+    real_key, real_read = cross_file_queries.original_key, cross_file.read_seed_file
+
+    def decoded(value: str) -> str:
+        counts["decoded"] += 1
+        return real_key(value)
+
+    def read(*args: object) -> object:
+        counts["read"] += 1
+        return real_read(*args)  # type: ignore[arg-type]
+
+    for module in (cross_file_queries, project_index, cross_file):
+        monkeypatch.setattr(module, "original_key", decoded)
+    monkeypatch.setattr(cross_file, "read_seed_file", read)
+    return counts
+
+
+def test_an_unchanged_project_is_answered_without_a_row_per_seed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    """What a warm one-file run brings back to Python does not grow with the project."""
+    decoded = []
+    for count in (12, 48):
+        root, cache = tmp_path / f"p{count}", tmp_path / f"cache{count}"
+        files = _variant_project(root, count)
+        config = _config(root, cache)
+        cold = lint_paths([files[0], files[-1]], config, now=FIXED_NOW)
+        assert sorted(d.code for d in cold.diagnostics) == ["C010", "C016"]
+        counts = _counting(monkeypatch)
+        warm = lint_paths([files[0], files[-1]], config, now=FIXED_NOW)
+        monkeypatch.undo()
+        monkeypatch.setattr(project_index, "RACY_NS", 0)
+        assert warm.diagnostics == cold.diagnostics
+        assert counts["read"] == 0  # no seed read by the cross-file pass
+        decoded.append(counts["decoded"])
+    assert decoded[0] == decoded[1]
+
+
+def test_a_changed_seed_is_read_again_and_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _variant_project(root, 10)
+    config = _config(root, cache)
+    lint_paths([files[0]], config, now=FIXED_NOW)
+    files[5].write_text(_seed("eu-restrictions"), encoding="utf-8")  # now a third duplicate
+    read: list[str] = []
+    real = cross_file.read_seed_file
+    monkeypatch.setattr(
+        cross_file,
+        "read_seed_file",
+        lambda path, *rest: read.append(path.name) or real(path, *rest),
+    )
+    result = lint_paths([files[0]], config, now=FIXED_NOW)
+    assert read == ["005.txt"]
+    assert "seeds/005.txt:7:9" in result.diagnostics[0].message
+
+
+def _pass_findings(
+    config: Config, files: list[Path], *, unchanged: set[Path], warm_first: bool = False
+) -> list[Diagnostic]:
+    """The cross-file findings of ``files``, those in ``unchanged`` passed without facts."""
+    from seedlint.linter import lint_file, make_context
+
+    context = make_context(config, FIXED_NOW)
+    scan = cross_file.CrossFilePass(config)
+    for file in files:
+        report = lint_file(file, context)
+        if file in unchanged:
+            scan.add_unchanged(report.path, report.stamp)
+        else:
+            scan.add(report.path, report.stamp, report.web_url, report.keywords)
+        assert len(scan._files) < cross_file._BATCH  # streamed out, never piling up
+    return scan.finish(lambda code, shown: True)
+
+
+@pytest.mark.parametrize("project_index_on", [True, False])
+def test_files_passed_without_facts_give_the_findings_of_files_passed_with_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None, project_index_on: bool
+) -> None:
+    """A result-cache hit hands the cross-file pass its stamp only: its facts come from the
+    index row at that stamp (nothing read), else from the file; a suppression comment and
+    a changed file are honoured either way."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _variant_project(root, 12)
+    text = files[1].read_text(encoding="utf-8")
+    files[1].write_text(text.replace('"\ntype', '"  # seedlint: ignore[C010]\ntype'), "utf-8")
+    config = Config(root=root, cache_dir=cache, project_index=project_index_on)
+    given = _pass_findings(config, files, unchanged=set())
+    assert sorted((d.path, d.code) for d in given) == [
+        ("seeds/000.txt", "C010"),
+        ("seeds/011.txt", "C016"),
+    ]
+    counts = _counting(monkeypatch)
+    passed = _pass_findings(config, files, unchanged=set(files))
+    assert passed == given
+    # Besides lint_file's reading, the pass reads them only without an index to ask.
+    assert counts["read"] == (0 if project_index_on else len(files))
+    files[2].write_text(_seed("eu-restrictions"), encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setattr(project_index, "RACY_NS", 0)
+    assert _pass_findings(config, files, unchanged=set(files)) == _pass_findings(
+        config, files, unchanged=set()
+    )

@@ -33,6 +33,7 @@ from seedlint.project_index import (
     ProjectIndex,
     UrlRow,
     UseRow,
+    read_unknown,
     url_row,
     use_rows,
     work_database,
@@ -137,6 +138,18 @@ def project_facts(config: Config) -> tuple[list[WebUrlEntry], SeedValues]:
     return entries, {path: frozenset(found) for path, found in values.items()}
 
 
+def _file_row(shown: str, stamp: FileStamp, *, known: bool) -> tuple[object, ...]:
+    return (
+        stored_key(shown),
+        stamp.size,
+        stamp.mtime_ns,
+        stamp.ctime_ns,
+        stamp.inode,
+        stamp.seen_ns,
+        int(known),
+    )
+
+
 class _OpenIndex:
     """Context of :meth:`CrossFilePass.index`: a fresh, attached index; closed on exit."""
 
@@ -188,20 +201,21 @@ class CrossFilePass:
         """Record one linted file (``shown`` is its display path)."""
         if stamp is None:
             return  # outside the project root (or gone): compared with nothing
-        self._files.append(
-            (
-                stored_key(shown),
-                stamp.size,
-                stamp.mtime_ns,
-                stamp.ctime_ns,
-                stamp.inode,
-                stamp.seen_ns,
-            )
-        )
+        self._files.append(_file_row(shown, stamp, known=True))
         if fact is not None:
             self._urls.append(url_row(fact, stamp.inode))
         if keywords is not None:
             self._uses.extend(use_rows(keywords))
+        if len(self._files) >= _BATCH:
+            self._flush()
+
+    def add_unchanged(self, shown: str, stamp: FileStamp | None) -> None:
+        """Record one linted file whose bytes are those of an earlier run (a result-cache hit
+        trusted by its stamp), without its facts: they come from the project index row at
+        that stamp, or the file is read again."""
+        if stamp is None:
+            return
+        self._files.append(_file_row(shown, stamp, known=False))
         if len(self._files) >= _BATCH:
             self._flush()
 
@@ -217,7 +231,7 @@ class CrossFilePass:
             "DELETE FROM linted_urls WHERE path = ?", [(row[0],) for row in self._files]
         )
         conn.executemany(
-            "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?)", self._files
+            "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?, ?)", self._files
         )
         conn.executemany(
             "INSERT OR REPLACE INTO linted_urls VALUES (?, ?, ?, ?, ?, ?, ?)", self._urls
@@ -246,6 +260,13 @@ class CrossFilePass:
             return []
         try:
             if not self.config.project_index:
+                read_unknown(
+                    self.conn,
+                    self.root,
+                    read_facts(self.config),
+                    "SELECT path FROM linted_files WHERE known = 0",
+                    {},
+                )
                 return self._compare(enabled, queries.LINTED_URLS, queries.LINTED_VALUES, 0)
             with self.index() as index:
                 found = self._compare(
@@ -289,6 +310,7 @@ class CrossFilePass:
             try:
                 index.attach(name, on_disk=on_disk)
                 index.walk(project_seeds(self.root, self.config, self.named))
+                index.fill_unchanged(read_facts(self.config))
                 for _ in range(_FRESH_TRIES):
                     index.refresh(read_facts(self.config))
                     self.conn.execute("BEGIN")

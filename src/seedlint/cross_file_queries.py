@@ -57,6 +57,9 @@ def anything_enabled(conn: sqlite3.Connection, enabled: Enabled) -> bool:
     for (path,) in conn.execute("SELECT path FROM linted_urls"):
         if enabled("C010", original_key(path)):
             return True
+    for (path,) in conn.execute("SELECT path FROM linted_files WHERE known = 0"):
+        if any(enabled(code, original_key(path)) for code in ("C010", "C016", "C017")):
+            return True
     for path, provider in conn.execute(
         "SELECT DISTINCT path, field = 'provider.name' FROM linted_uses"
     ):

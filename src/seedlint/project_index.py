@@ -31,9 +31,10 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from seedlint.cache import SYNCHRONOUS, ResultCache, original_key, stored_key
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
@@ -42,10 +43,11 @@ from seedlint.rules.vocabulary import KeywordFacts
 
 RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
-FORMAT = "1"
+FORMAT = "2"
 """Suffix of the stored tables; bump it when their layout or meaning changes."""
 _BATCH = 500
 _BUSY_TIMEOUT_MS = 5000
+_WORK_CACHE_KIB = 8192
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ class FileStamp:
 
 _WORK_SCHEMA = """
 CREATE TABLE linted_files (
-    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT
+    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT,
+    known INT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE linted_urls (
     path TEXT PRIMARY KEY, key TEXT, url TEXT, line INT, col INT, silenced INT, inode INT
@@ -113,7 +116,7 @@ CREATE TABLE IF NOT EXISTS store.index_seeds_v{FORMAT} (
     PRIMARY KEY (project, path)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS store.index_urls_v{FORMAT} (
-    project INT NOT NULL, path TEXT NOT NULL, key TEXT, url TEXT, line INT, col INT,
+    project INT NOT NULL, path TEXT NOT NULL, key TEXT, url TEXT, line INT, col INT, silenced INT,
     PRIMARY KEY (project, path)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS store.index_urls_v{FORMAT}_key ON index_urls_v{FORMAT} (project, key);
@@ -123,15 +126,52 @@ CREATE TABLE IF NOT EXISTS store.index_values_v{FORMAT} (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS store.index_values_v{FORMAT}_value
     ON index_values_v{FORMAT} (project, field, scope, value);
+CREATE TABLE IF NOT EXISTS store.index_uses_v{FORMAT} (
+    project INT NOT NULL, path TEXT NOT NULL, field TEXT, scope TEXT, value TEXT,
+    line INT, col INT, silenced INT
+);
+CREATE INDEX IF NOT EXISTS store.index_uses_v{FORMAT}_path ON index_uses_v{FORMAT} (project, path);
+DROP TABLE IF EXISTS store.index_projects_v1;
+DROP TABLE IF EXISTS store.index_seeds_v1;
+DROP TABLE IF EXISTS store.index_urls_v1;
+DROP TABLE IF EXISTS store.index_values_v1;
 """
 SEEDS = f"store.index_seeds_v{FORMAT}"
 URLS = f"store.index_urls_v{FORMAT}"
 VALUES = f"store.index_values_v{FORMAT}"
+"""Each seed's distinct keyword values, counted by C016/C017."""
+USES = f"store.index_uses_v{FORMAT}"
+"""Each keyword value of each seed with its position: a linted file's own, when unchanged."""
 
-_SAME_STAMP = (
-    "f.size IS w.size AND f.mtime_ns IS w.mtime_ns AND f.ctime_ns IS w.ctime_ns"
-    " AND f.inode IS w.inode"
+
+def _same_stamp(a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{c} IS {b}.{c}" for c in ("size", "mtime_ns", "ctime_ns", "inode"))
+
+
+_SAME_STAMP = _same_stamp("f", "w")
+_VALID_URL = (
+    "typeof(u.key) = 'text' AND typeof(u.url) = 'text' AND typeof(u.line) = 'integer'"
+    " AND u.line >= 1 AND typeof(u.col) = 'integer' AND u.col >= 1 AND u.silenced IN (0, 1)"
 )
+_VALID_USE = (
+    "u.field IN ('type', 'category', 'provider.name') AND typeof(u.scope) = 'text'"
+    " AND typeof(u.value) = 'text' AND typeof(u.line) = 'integer' AND u.line >= 1"
+    " AND typeof(u.col) = 'integer' AND u.col >= 1 AND u.silenced IN (0, 1)"
+)
+_UNKNOWN_TO_READ = f"""
+SELECT l.path FROM linted_files l
+LEFT JOIN walk w ON w.path = l.path
+LEFT JOIN {SEEDS} f ON f.project = :project AND f.path = l.path
+WHERE l.known = 0 AND (
+    w.path IS NULL OR f.path IS NULL OR NOT ({_same_stamp("f", "l")})
+    OR typeof(f.seen_ns) != 'integer' OR max(f.mtime_ns, f.ctime_ns) + :racy > f.seen_ns
+    OR EXISTS (SELECT 1 FROM {URLS} u WHERE u.project = :project AND u.path = l.path
+               AND NOT ({_VALID_URL}))
+    OR EXISTS (SELECT 1 FROM {USES} u WHERE u.project = :project AND u.path = l.path
+               AND NOT ({_VALID_USE})))
+"""
+"""Linted files passed without their facts whose row cannot stand in for them: not a walked
+seed, no row at the file's stamp (or one taken too soon after a change), or damaged rows."""
 _CHANGED = f"""
 SELECT w.path, w.linted FROM walk w
 LEFT JOIN {SEEDS} f ON f.project = :project AND f.path = w.path
@@ -163,6 +203,10 @@ Reader = Callable[[Path, str], Facts]
 def work_database() -> sqlite3.Connection:
     """A private scratch database on disk (SQLite keeps only a bounded page cache in memory)."""
     conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    # Scratch rows need no journal; a fixed page cache keeps memory flat however many rows.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute(f"PRAGMA cache_size = -{_WORK_CACHE_KIB}")
     conn.executescript(_WORK_SCHEMA)
     return conn
 
@@ -193,6 +237,35 @@ def use_rows(facts: KeywordFacts) -> Iterator[UseRow]:
             use.column,
             int(use.silenced),
         )
+
+
+def read_unknown(
+    conn: sqlite3.Connection, root: Path, read: Reader, query: str, params: Mapping[str, Any]
+) -> None:
+    """Read the linted files ``query`` names (their facts were not given) into the linted
+    tables, in batches; each is then known."""
+    while True:
+        paths = [original_key(row[0]) for row in conn.execute(f"{query} LIMIT {_BATCH}", params)]
+        if not paths:
+            return
+        conn.execute("BEGIN")
+        try:
+            for path in paths:
+                key = stored_key(path)
+                entry, keywords = read(root / path, path)
+                if entry is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO linted_urls SELECT ?, ?, ?, ?, ?, ?, inode"
+                        " FROM linted_files WHERE path = ?",
+                        (*url_row(entry, 0)[:-1], key),
+                    )
+                if keywords is not None:
+                    conn.executemany(
+                        "INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", use_rows(keywords)
+                    )
+                conn.execute("UPDATE linted_files SET known = 1 WHERE path = ?", (key,))
+        finally:
+            conn.execute("COMMIT")
 
 
 class ProjectIndex:
@@ -275,6 +348,14 @@ class ProjectIndex:
     def walk(self, seeds: Iterable[tuple[os.DirEntry[str], str]]) -> None:
         """Stream the stamp of every seed into ``walk``; linted files keep their own stamp."""
         conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            self._walk(seeds)
+        finally:
+            conn.execute("COMMIT")
+
+    def _walk(self, seeds: Iterable[tuple[os.DirEntry[str], str]]) -> None:
+        conn = self.conn
         seen = time.time_ns()  # before any stat(): a stamp taken later is only safer
         batch: list[tuple[object, ...]] = []
         lost = False
@@ -309,6 +390,34 @@ class ProjectIndex:
             conn.execute("DELETE FROM walk WHERE size IS NULL")  # gone since listed
 
     # -- bringing the store up to date -----------------------------------------
+
+    def fill_unchanged(self, read: Reader) -> None:
+        """Facts of the linted files passed without them: from their rows when those stand for
+        the file's stamp, else by reading the file."""
+        conn = self.conn
+        if not conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
+        ).fetchone()[0]:
+            return
+        params = {"project": self.project, "racy": RACY_NS}
+        read_unknown(conn, self.root, read, _UNKNOWN_TO_READ, params)
+        conn.execute("BEGIN")
+        try:
+            conn.execute(
+                "INSERT OR REPLACE INTO linted_urls SELECT u.path, u.key, u.url, u.line, u.col,"
+                f" u.silenced, l.inode FROM linted_files l JOIN {URLS} u"
+                " ON u.project = :project AND u.path = l.path WHERE l.known = 0",
+                params,
+            )
+            conn.execute(
+                "INSERT INTO linted_uses SELECT u.path, u.field, u.scope, u.value, u.line, u.col,"
+                f" u.silenced FROM linted_files l JOIN {USES} u"
+                " ON u.project = :project AND u.path = l.path WHERE l.known = 0",
+                params,
+            )
+            conn.execute("UPDATE linted_files SET known = 1 WHERE known = 0")
+        finally:
+            conn.execute("COMMIT")
 
     def refresh(self, read: Reader) -> None:
         """Rewrite the rows of new, changed or damaged seeds: linted ones from this run's
@@ -366,13 +475,13 @@ class ProjectIndex:
 
     def _forget(self, paths: list[str]) -> None:
         rows = [(self.project, path) for path in paths]
-        for table in (SEEDS, URLS, VALUES):
+        for table in (SEEDS, URLS, VALUES, USES):
             self.conn.executemany(f"DELETE FROM {table} WHERE project = ? AND path = ?", rows)
 
     def _copy_linted(self) -> None:
         conn, project = self.conn, {"project": self.project}
         linted = "(SELECT path FROM stale WHERE linted = 1)"
-        for table in (URLS, VALUES):
+        for table in (URLS, VALUES, USES):
             conn.execute(
                 f"DELETE FROM {table} WHERE project = :project AND path IN {linted}", project
             )
@@ -382,8 +491,13 @@ class ProjectIndex:
             project,
         )
         conn.execute(
-            f"INSERT OR REPLACE INTO {URLS} SELECT :project, path, key, url, line, col"
+            f"INSERT OR REPLACE INTO {URLS} SELECT :project, path, key, url, line, col, silenced"
             f" FROM linted_urls WHERE path IN {linted}",
+            project,
+        )
+        conn.execute(
+            f"INSERT INTO {USES} SELECT :project, path, field, scope, value, line, col, silenced"
+            f" FROM linted_uses WHERE path IN {linted}",
             project,
         )
         conn.execute(
@@ -394,8 +508,8 @@ class ProjectIndex:
 
     def _store(self, facts: list[tuple[str, WebUrlEntry | None, KeywordFacts | None]]) -> None:
         conn, project = self.conn, self.project
-        self._forget([stored_key(path) for path, _, _ in facts])
         keys = [stored_key(path) for path, _, _ in facts]
+        self._forget(keys)
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS reading (path TEXT PRIMARY KEY)")
         conn.execute("DELETE FROM temp.reading")
         conn.executemany("INSERT INTO temp.reading VALUES (?)", [(key,) for key in keys])
@@ -405,28 +519,16 @@ class ProjectIndex:
             {"project": project},
         )
         conn.executemany(
-            f"INSERT OR REPLACE INTO {URLS} VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    project,
-                    key,
-                    stored_key(entry.key),
-                    stored_key(entry.url),
-                    entry.line,
-                    entry.column,
-                )
-                for key, (_, entry, _) in zip(keys, facts, strict=True)
-                if entry is not None
-            ],
+            f"INSERT OR REPLACE INTO {URLS} VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(project, *url_row(entry, 0)[:-1]) for _, entry, _ in facts if entry is not None],
         )
+        uses = [
+            (project, *row) for _, _, found in facts if found is not None for row in use_rows(found)
+        ]
+        conn.executemany(f"INSERT INTO {USES} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", uses)
         conn.executemany(
             f"INSERT OR IGNORE INTO {VALUES} VALUES (?, ?, ?, ?, ?)",
-            [
-                (project, key, use.field, stored_key(use.scope), stored_key(use.value))
-                for key, (_, _, found) in zip(keys, facts, strict=True)
-                if found is not None
-                for use in found.uses
-            ],
+            [row[:5] for row in uses],
         )
 
     def _drop_gone(self) -> None:
@@ -440,7 +542,7 @@ class ProjectIndex:
             return
 
         def drop() -> None:
-            for table in (SEEDS, URLS, VALUES):
+            for table in (SEEDS, URLS, VALUES, USES):
                 conn.execute(
                     f"DELETE FROM {table} WHERE project = :project"
                     " AND path NOT IN (SELECT path FROM walk)",
