@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from seedlint.patterns import lazy_pattern
 
@@ -29,8 +30,7 @@ class ExitCode(enum.IntEnum):
     """Stopped by Ctrl-C (128 + SIGINT); what had finished is reported first."""
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the characters ``[start, end)`` of the decoded file text with ``text``."""
 
     start: int
@@ -38,8 +38,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     """A set of edits that together repair one finding."""
 
     edits: tuple[Edit, ...]
