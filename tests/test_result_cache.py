@@ -307,3 +307,16 @@ def test_a_run_that_writes_sweeps_expired_result_entries_only(
             "SELECT namespace FROM entries WHERE key IN ('a', 'b') ORDER BY namespace"
         ).fetchall()
     assert left == [("probe:links:x",)]
+
+
+def test_a_run_on_a_few_named_files_leaves_the_result_cache_alone(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    named = ["seeds/clean.txt", "seeds/clean_twin.txt"]
+    expected = _run(capsys, "--no-cache", *named)
+    opened: list[object] = []
+    monkeypatch.setattr(linter.ResultStore, "for_config", lambda *a: opened.append(a))
+    assert _run(capsys, *named) == expected
+    assert opened == []
+    _run(capsys, "seeds")  # a folder: the cache is used
+    assert len(opened) == 1

@@ -32,9 +32,12 @@ if TYPE_CHECKING:
     from seedlint.online import UrlUse
     from seedlint.probe import ProgressSnapshot
 
-PARALLEL_THRESHOLD = 64
-"""Below this many files a worker pool costs more than it saves (the pre-commit case)."""
 CHUNK_SIZE = 64
+"""Files per worker task; a pool starts only once this many files wait to be linted (fewer
+cost less to lint here than a pool costs to start)."""
+FEW_FILES = 8
+"""Runs on fewer named files than this (pre-commit on a commit) skip the result cache: opening
+and fingerprinting it costs more than linting them (the project index still serves C010)."""
 
 
 DocumentCheck = Callable[[SeedDocument, CheckContext], Iterable[Diagnostic]]
@@ -138,7 +141,10 @@ def lint_paths(
     notices: list[str] = []
     done = 0
     interrupted = False
-    reports = _lint_files(files, config, now, collect_urls=probing, notices=notices)
+    few = len(targets) < FEW_FILES and not any(target.is_dir() for target in targets)
+    reports = _lint_files(
+        files, config, now, collect_urls=probing, notices=notices, use_cache=not few
+    )
     try:
         for report in reports:
             done += 1
@@ -215,11 +221,12 @@ def _lint_files(
     *,
     collect_urls: bool,
     notices: list[str] | None = None,
+    use_cache: bool = True,
 ) -> Generator[FileReport, None, None]:
     """Reports of ``files`` as they come: unchanged files straight from the result cache,
     the others linted here or, once there are enough of them, by a pool of workers."""
     context = _context(config, now, collect_urls=collect_urls)  # before any fork
-    store = _result_store(config, context)
+    store = _result_store(config, context) if use_cache else None
     jobs = config.jobs or os.cpu_count() or 1
     pool: Any = None
     in_flight: deque[Any] = deque()  # the workers' pending chunks, in the order sent
