@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seedlint import linter
+from seedlint import linter, result_cache
 from seedlint.cli import main
 from seedlint.config import Config
 from seedlint.discovery import DiscoveryError, display_path, stream
@@ -106,7 +106,7 @@ def test_a_missing_path_fails_before_anything_is_yielded(root: Path) -> None:
         stream([Path("seeds"), Path("nothing.txt")], Config(root=root))
 
 
-def test_an_unchanged_project_is_answered_without_workers(
+def test_an_unchanged_project_is_answered_without_workers_nor_decoded_facts(
     root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for n in range(150):
@@ -125,5 +125,14 @@ def test_an_unchanged_project_is_answered_without_workers(
     cold = main(argv), capsys.readouterr().out
     assert started == [2]
     started.clear()
+    decoded: list[str] = []
+    real_decode = result_cache.decode_uses
+
+    def counting_decode(path: str, rows: object) -> object:
+        decoded.append(path)
+        return real_decode(path, rows)
+
+    monkeypatch.setattr(result_cache, "decode_uses", counting_decode)
     assert (main(argv), capsys.readouterr().out) == cold
     assert started == []
+    assert decoded == []  # the cross-file pass takes unchanged seeds' facts from its index

@@ -100,6 +100,16 @@ class FileReport:
     """Of the text read, when probing: online fixes are written only over this text."""
     keywords: vocabulary.KeywordFacts | None = None
     """For the cross-file vocabulary checks (C016, C017)."""
+    unchanged: bool = False
+    """A result-cache hit trusted by its stamp: ``web_url`` and ``keywords`` are not
+    decoded; the cross-file pass takes them from the project index (see ``record``)."""
+
+    def record(self, duplicates: cross_file.CrossFilePass) -> None:
+        """Hand this file's facts to the cross-file pass."""
+        if self.unchanged:
+            duplicates.add_unchanged(self.path, self.stamp)
+        else:
+            duplicates.add(self.path, self.stamp, self.web_url, self.keywords)
 
 
 def lint_text(
@@ -149,7 +159,7 @@ def lint_paths(
         for report in reports:
             done += 1
             diagnostics.extend(report.diagnostics)
-            duplicates.add(report.path, report.stamp, report.web_url, report.keywords)
+            report.record(duplicates)
             if report.url_uses:
                 kept.append(report)
             if config.output_format == "junit":  # the one report that lists clean files too
@@ -314,10 +324,10 @@ def _answered(found: Found, sealed: str, context: CheckContext) -> FileReport | 
     entry = result_cache.unseal(sealed)
     if entry is None or not result_cache.same_bytes(entry, stamp):
         return None
-    hit = result_cache.decode(entry, None, found.shown, context.now)
+    hit = result_cache.decode(entry, None, found.shown, context.now, facts=False)
     if hit is None:
         return None
-    return FileReport(found.shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
+    return FileReport(found.shown, hit.diagnostics, stamp=stamp, unchanged=True)
 
 
 def _stamp_of(path: str) -> FileStamp | None:
@@ -395,10 +405,9 @@ def _lint_found(
             shown, stamp = display_path(file, config.root), None
     entry = None if sealed is None else result_cache.unseal(sealed)
     if entry is not None and result_cache.same_bytes(entry, stamp):
-        hit = result_cache.decode(entry, None, shown, context.now)
+        hit = result_cache.decode(entry, None, shown, context.now, facts=False)
         if hit is not None:
-            report = FileReport(shown, hit.diagnostics, hit.web_url, stamp, keywords=hit.keywords)
-            return report, None
+            return FileReport(shown, hit.diagnostics, stamp=stamp, unchanged=True), None
     raw = _read_raw(file, config.max_file_size)
     if raw is None:  # unreadable or too large: reported, never cached
         result = read_seed_file(Path(file), shown, config.max_file_size)

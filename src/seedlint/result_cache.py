@@ -234,15 +234,20 @@ def _encode_finding(finding: Diagnostic) -> list[Any]:
     ]
 
 
-def decode(entry: Any, raw_digest: str | None, shown: str, now: datetime) -> CachedResult | None:
+def decode(
+    entry: Any, raw_digest: str | None, shown: str, now: datetime, *, facts: bool = True
+) -> CachedResult | None:
     """The result stored in ``entry``, if it holds for these bytes (``raw_digest``, or None
-    when :func:`same_bytes` vouched for them) at ``now``; else None."""
+    when :func:`same_bytes` vouched for them) at ``now``; else None. ``facts=False`` leaves
+    the webUrl and keyword facts out (the cross-file pass has its own)."""
     try:
         if raw_digest is not None and entry["digest"] != raw_digest:
             return None
         if entry["shown"] != shown or float(entry["now"]) > now.timestamp():
             return None
         diagnostics = [_decode_finding(item) for item in entry["findings"]]
+        if not facts:
+            return _checked(CachedResult(diagnostics, None), shown)
         fact = None
         if entry["web_url"] is not None:
             key, url, line, column, silenced = entry["web_url"]
@@ -250,9 +255,14 @@ def decode(entry: Any, raw_digest: str | None, shown: str, now: datetime) -> Cac
         keywords = decode_uses(shown, entry["keywords"])
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None  # damaged: linted again, and overwritten
-    if any(d.code in TIME_DEPENDENT or d.path != shown for d in diagnostics):
+    return _checked(CachedResult(diagnostics, fact, keywords), shown)
+
+
+def _checked(result: CachedResult, shown: str) -> CachedResult | None:
+    """``result``, unless a finding may have changed with time or names another file."""
+    if any(d.code in TIME_DEPENDENT or d.path != shown for d in result.diagnostics):
         return None
-    return CachedResult(diagnostics, fact, keywords)
+    return result
 
 
 def _decode_finding(item: list[Any]) -> Diagnostic:

@@ -110,7 +110,7 @@ def run_shard(
     try:
         for report in reports:
             diagnostics.extend(report.diagnostics)
-            duplicates.add(report.path, report.stamp, report.web_url, report.keywords)
+            report.record(duplicates)
             if report.url_uses:
                 kept.append(report)
             checked.append(report.path)
