@@ -12,8 +12,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ from seedlint.outcomes import NEVER_CACHED, TRANSIENT, Outcome
 from ._http import GuardedBackend, PerHostTransport, Session, build_client
 from .fetch_image import probe_image
 from .guard import GuardPolicy, Resolver, system_resolver
+from .launch import Launch
 from .links import probe_link
 from .order import host_of, round_robin
 from .results import (
@@ -295,17 +297,16 @@ async def probe(
         ticker = asyncio.ensure_future(tracker.tick(tick))
         async with client:
             starts = round_robin(
-                [(host_of(u), one_link(u)) for u in link_urls]
-                + [(host_of(u), one_image(u)) for u in image_urls]
+                [(host_of(u), partial(one_link, u)) for u in link_urls]
+                + [(host_of(u), partial(one_image, u)) for u in image_urls]
             )
-            tasks = [asyncio.ensure_future(start) for start in starts]
+            launch = Launch(starts, settings.concurrency)
             try:
-                await _until_done_or_stopped(tasks, stop, session.run_deadline.at)
+                await launch.run(stop, session.run_deadline.at)
                 report.interrupted = stop is not None and stop.is_set()
             finally:
-                for task in tasks:
-                    task.cancel()  # unfinished ones: interrupted, out of budget, or one raised
-                outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+                # Unfinished ones: interrupted, out of budget, or one raised.
+                outcomes = await launch.settle()
             for outcome in outcomes:
                 if isinstance(outcome, Exception):
                     raise outcome  # e.g. the progress callback failed: not the network's fault
@@ -348,46 +349,6 @@ async def probe(
     if cache is not None:
         report.warnings.extend(cache.warnings[warnings_before:])
     return report
-
-
-async def _until_done_or_stopped(
-    tasks: Sequence[asyncio.Future[None]], stop: asyncio.Event | None, deadline: float
-) -> None:
-    """Wait for every task, or until one fails, ``stop`` is set, or a little past the deadline.
-
-    The deadline is enforced inside each request; the grace here only catches
-    work that is not (a slow cache, a parser): the run ends regardless. Tasks
-    report their end through a callback: waiting on the set of pending tasks
-    again after each one finishes would cost time in proportion to the URLs
-    for every URL.
-    """
-    finished = asyncio.Event()
-    left = len(tasks)
-
-    def ended(task: asyncio.Future[None]) -> None:
-        nonlocal left
-        left -= 1
-        if left == 0 or (not task.cancelled() and task.exception() is not None):
-            finished.set()
-
-    if not tasks:
-        return
-    for task in tasks:
-        task.add_done_callback(ended)
-    waiters = [asyncio.ensure_future(finished.wait())]
-    if stop is not None:
-        waiters.append(asyncio.ensure_future(stop.wait()))
-    try:
-        await asyncio.wait(
-            waiters,
-            timeout=max(0.0, deadline + 2.0 - time.monotonic()),
-            return_when=asyncio.FIRST_COMPLETED,
-        )
-    finally:
-        for waiter in waiters:
-            waiter.cancel()
-        for task in tasks:
-            task.remove_done_callback(ended)
 
 
 def run_probe(
