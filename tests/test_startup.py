@@ -100,3 +100,27 @@ def test_the_reporters_mapping_still_names_every_format() -> None:
     assert reporters.report_statistics.__module__ == "seedlint.reporters.text"
     with pytest.raises(AttributeError):
         _ = reporters.no_such_reporter
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check"],
+        ["check", "--select", "E,D", "-q", "--output-format", "sarif", "a.txt", "seeds"],
+        ["check", "--probe", "--allow", "10.0.0.0/8", "--no-cache", "-j", "2"],
+        ["merge", "one.json", "two.json"],
+        ["cache", "export", "probes.json"],
+        ["rules", "--format", "markdown"],
+        ["rule", "S001"],
+        ["server"],
+    ],
+)
+def test_the_parser_of_one_command_reads_it_as_the_full_parser_does(argv: list[str]) -> None:
+    import argparse
+
+    from seedlint.cli import build_parser
+
+    only = build_parser(argv[0])
+    (commands,) = (a for a in only._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(commands.choices) == [argv[0]]  # the other commands' parsers are not built
+    assert vars(only.parse_args(argv)) == vars(build_parser().parse_args(argv))

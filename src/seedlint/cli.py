@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -29,6 +29,9 @@ from seedlint.version import __version__
 if TYPE_CHECKING:
     from seedlint.linter import LintResult
 
+    _Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+    """What ``add_subparsers`` returns (generic only to the type checker)."""
+
 _COMMANDS = ("check", "merge", "cache", "rules", "rule", "server")
 
 
@@ -36,15 +39,25 @@ def _codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser: ``check`` (the default), ``rules`` and ``rule CODE``."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every command, or of ``command`` only.
+
+    A run of one command never parses another's arguments, and building the other
+    commands' parsers would cost it about a millisecond of its start.
+    """
     parser = argparse.ArgumentParser(
         prog="seedlint",
         description="A data-quality linter for seed files (YAML front matter describing news articles).",
     )
     parser.add_argument("--version", action="version", version=f"seedlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add_parser in _COMMAND_PARSERS.items():
+        if command is None or command == name:
+            add_parser(commands)
+    return parser
 
+
+def _add_check_parser(commands: _Commands) -> None:
     check = commands.add_parser("check", help="lint seed files (the default command)")
     check.add_argument(
         "paths",
@@ -142,9 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="with --shard: write the shard's results to FILE for `seedlint merge`",
     )
-    add_merge_parser(commands)
-    add_cache_parser(commands)
 
+
+def _add_rules_parser(commands: _Commands) -> None:
     rules = commands.add_parser(
         "rules", help="list every rule with its code, severity and explanation"
     )
@@ -154,13 +167,29 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="markdown prints the full reference (docs/rules.md is generated this way)",
     )
+
+
+def _add_rule_parser(commands: _Commands) -> None:
     rule = commands.add_parser("rule", help="show the documentation of one rule")
     rule.add_argument("code", help="a rule code such as S001, or its name")
+
+
+def _add_server_parser(commands: _Commands) -> None:
     commands.add_parser(
         "server",
         help="run the language server on stdin/stdout (needs the 'server' extra)",
     )
-    return parser
+
+
+_COMMAND_PARSERS: dict[str, Callable[[_Commands], None]] = {
+    "check": _add_check_parser,
+    "merge": add_merge_parser,
+    "cache": add_cache_parser,
+    "rules": _add_rules_parser,
+    "rule": _add_rule_parser,
+    "server": _add_server_parser,
+}
+"""Each command's parser, in the order ``--help`` lists them."""
 
 
 def _add_probe_arguments(check: argparse.ArgumentParser) -> None:
@@ -227,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*_COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "check")
-    parser = build_parser()
+    parser = build_parser(args_list[0] if args_list[0] in _COMMANDS else None)
     try:
         args = parser.parse_args(args_list)
     except SystemExit as exit_:
