@@ -18,6 +18,7 @@ import dataclasses
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from seedlint import cross_file_queries as queries
 from seedlint.cache import original_key, stored_key
@@ -48,6 +49,7 @@ Enabled = Callable[[str, str], bool]
 """Whether a code (first argument) is reported for a display path (second)."""
 _BATCH = 500
 _FRESH_TRIES = 3
+T = TypeVar("T")
 
 
 def web_url_fact(document: SeedDocument | None, path: str) -> WebUrlEntry | None:
@@ -107,31 +109,35 @@ SeedValues = dict[str, frozenset[tuple[str, str, str]]]
 
 def project_facts(config: Config) -> tuple[list[WebUrlEntry], SeedValues]:
     """:func:`project_web_urls` (sorted by path), and every seed's keyword values (C016, C017)."""
+
+    def read(index: ProjectIndex) -> tuple[list[WebUrlEntry], dict[str, set[tuple[str, str, str]]]]:
+        conn = index.conn
+        entries = [
+            WebUrlEntry(original_key(p), original_key(k), original_key(u), line, col, False, i)
+            for p, k, u, line, col, i in conn.execute(
+                "SELECT u.path, u.key, u.url, u.line, u.col, w.inode"
+                f" FROM {URLS} u JOIN walk w ON w.path = u.path WHERE u.project = ?"
+                " AND typeof(u.key) = 'text' AND typeof(u.url) = 'text'"
+                " AND typeof(u.line) = 'integer' AND u.line >= 1"
+                " AND typeof(u.col) = 'integer' AND u.col >= 1",
+                (index.project,),
+            )
+        ]
+        values: dict[str, set[tuple[str, str, str]]] = {}
+        for path, field, scope, value in conn.execute(
+            f"SELECT v.path, v.field, v.scope, v.value FROM {VALUES} v"
+            " JOIN walk w ON w.path = v.path WHERE v.project = ?",
+            (index.project,),
+        ):
+            if isinstance(value, str) and isinstance(scope, str):
+                values.setdefault(original_key(path), set()).add(
+                    (field, original_key(scope), original_key(value))
+                )
+        return entries, values
+
     scan = CrossFilePass(config)
     try:
-        with scan.index() as index:  # inside one read transaction
-            conn = index.conn
-            entries = [
-                WebUrlEntry(original_key(p), original_key(k), original_key(u), line, col, False, i)
-                for p, k, u, line, col, i in conn.execute(
-                    "SELECT u.path, u.key, u.url, u.line, u.col, w.inode"
-                    f" FROM {URLS} u JOIN walk w ON w.path = u.path WHERE u.project = ?"
-                    " AND typeof(u.key) = 'text' AND typeof(u.url) = 'text'"
-                    " AND typeof(u.line) = 'integer' AND u.line >= 1"
-                    " AND typeof(u.col) = 'integer' AND u.col >= 1",
-                    (index.project,),
-                )
-            ]
-            values: dict[str, set[tuple[str, str, str]]] = {}
-            for path, field, scope, value in conn.execute(
-                f"SELECT v.path, v.field, v.scope, v.value FROM {VALUES} v"
-                " JOIN walk w ON w.path = v.path WHERE v.project = ?",
-                (index.project,),
-            ):
-                if isinstance(value, str) and isinstance(scope, str):
-                    values.setdefault(original_key(path), set()).add(
-                        (field, original_key(scope), original_key(value))
-                    )
+        entries, values = scan.answer(read)
     finally:
         scan.close()
     entries.sort(key=lambda entry: entry.path)
@@ -148,22 +154,6 @@ def _file_row(shown: str, stamp: FileStamp, *, known: bool) -> tuple[object, ...
         stamp.seen_ns,
         int(known),
     )
-
-
-class _OpenIndex:
-    """Context of :meth:`CrossFilePass.index`: a fresh, attached index; closed on exit."""
-
-    def __init__(self, scan: CrossFilePass) -> None:
-        self.scan = scan
-        self.index: ProjectIndex | None = None
-
-    def __enter__(self) -> ProjectIndex:
-        self.index = self.scan._fresh_index()
-        return self.index
-
-    def __exit__(self, *exc: object) -> None:
-        if self.index is not None:
-            self.index.detach()
 
 
 class CrossFilePass:
@@ -268,23 +258,20 @@ class CrossFilePass:
                     {},
                 )
                 return self._compare(enabled, queries.LINTED_URLS, queries.LINTED_VALUES, 0)
-            with self.index() as index:
+
+            def compare(index: ProjectIndex) -> list[Diagnostic]:
                 found = self._compare(
                     enabled, queries.PROJECT_URLS, queries.PROJECT_VALUES, index.project
                 )
                 if stats is not None:
                     stats.update(hits=index.hits, misses=index.misses)
-            return found
+                return found
+
+            return self.answer(compare)
         finally:
             if notices is not None:
                 notices.extend(self.warnings)
             self.close()
-
-    def index(self) -> _OpenIndex:
-        """The project index, up to date with the walk and this run's linted files, attached to
-        the scratch database (``with scan.index() as index``); its answers hold in one read
-        transaction."""
-        return _OpenIndex(self)
 
     def _compare(self, enabled: Enabled, urls: str, values: str, project: int) -> list[Diagnostic]:
         conn = self.conn
@@ -300,30 +287,45 @@ class CrossFilePass:
             if began:
                 conn.execute("COMMIT")
 
-    def _fresh_index(self) -> ProjectIndex:
-        """Attach the index, bring it up to date, and open the read transaction in which every
-        walked seed's row is at its stamp; an unusable cache file gives way to an empty store."""
+    def answer(self, action: Callable[[ProjectIndex], T]) -> T:
+        """``action`` on the project index brought up to date with the walk and this run's
+        linted files, in one read transaction in which every walked seed's row is at its
+        stamp. A cache file that fails (damaged, locked for too long) gives way to an empty
+        in-memory store: the answer is the same, only slower."""
         self._flush()
         name = project_name(self.root, self.config)
         index = ProjectIndex(self.conn, self.root, self.config.cache_dir)
-        for on_disk in (True, False):
-            try:
-                index.attach(name, on_disk=on_disk)
-                index.walk(project_seeds(self.root, self.config, self.named))
-                index.fill_unchanged(read_facts(self.config))
-                for _ in range(_FRESH_TRIES):
-                    index.refresh(read_facts(self.config))
-                    self.conn.execute("BEGIN")
-                    if index.fresh():
-                        self.warnings.extend(index.warnings)
-                        return index
-                    self.conn.execute("COMMIT")  # changed under us (another run): again
-                index.warnings.append("project index kept changing; compared without it")
-            except sqlite3.DatabaseError as exc:
-                index.warnings.append(f"project index not used: {exc}")
-                if not isinstance(exc, sqlite3.OperationalError):
-                    index.reset()
-                    index.set_aside_if_corrupt()
-                    continue
-            index.reset()
-        raise AssertionError("an in-memory store cannot fail")  # pragma: no cover
+        try:
+            for on_disk in (True, False):
+                try:
+                    if self._bring_up_to_date(index, name, on_disk=on_disk):
+                        try:
+                            return action(index)
+                        finally:
+                            index.detach()
+                    index.warnings.append("project index kept changing; compared without it")
+                except sqlite3.DatabaseError as exc:
+                    if not on_disk:
+                        raise
+                    index.warnings.append(f"project index not used: {exc}")
+                    if not isinstance(exc, sqlite3.OperationalError):
+                        index.reset()
+                        index.set_aside_if_corrupt()
+                        continue
+                index.reset()
+            raise AssertionError("unreachable: an in-memory store is always fresh")
+        finally:
+            self.warnings.extend(index.warnings)
+
+    def _bring_up_to_date(self, index: ProjectIndex, name: str, *, on_disk: bool) -> bool:
+        """Attach, walk and refresh; True inside a read transaction where the index is fresh."""
+        index.attach(name, on_disk=on_disk)
+        index.walk(project_seeds(self.root, self.config, self.named))
+        index.fill_unchanged(read_facts(self.config))
+        for _ in range(_FRESH_TRIES):
+            index.refresh(read_facts(self.config))
+            self.conn.execute("BEGIN")
+            if index.fresh():
+                return True
+            self.conn.execute("COMMIT")  # changed under us (another run): again
+        return False

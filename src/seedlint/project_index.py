@@ -264,8 +264,10 @@ def read_unknown(
                         "INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", use_rows(keywords)
                     )
                 conn.execute("UPDATE linted_files SET known = 1 WHERE path = ?", (key,))
-        finally:
-            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
 
 class ProjectIndex:
@@ -416,8 +418,10 @@ class ProjectIndex:
                 params,
             )
             conn.execute("UPDATE linted_files SET known = 1 WHERE known = 0")
-        finally:
-            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def refresh(self, read: Reader) -> None:
         """Rewrite the rows of new, changed or damaged seeds: linted ones from this run's
