@@ -98,3 +98,17 @@ def test_one_garbled_page(project: Path, capsys: pytest.CaptureFixture[str], whe
     assert (code, out) == expected
     assert "Traceback" not in err
     assert _run(capsys)[:2] == expected
+
+
+def test_neither_the_cache_nor_the_project_index_waits_for_the_disk(tmp_path: Path) -> None:
+    """``PRAGMA synchronous`` 0 (OFF) on both ways the cache file is opened."""
+    from seedlint.cache import ResultCache
+    from seedlint.project_index import ProjectIndex, work_database
+
+    with ResultCache(tmp_path / CACHE_FILE_NAME) as cache:
+        assert cache.select("PRAGMA synchronous", {}) == [(0,)]
+    index = ProjectIndex(work_database(), tmp_path, tmp_path)
+    index.attach("project")
+    assert index.conn.execute("PRAGMA store.synchronous").fetchone() == (0,)
+    index.detach()
+    index.conn.close()

@@ -37,13 +37,14 @@ NEVER_OFFLINE = (
     "seedlint.sharding",
     "seedlint.merging",
     "multiprocessing",
+    "threading",
     "_hashlib",
     "tomllib",
     "textwrap",
     "html",
 )
 """Never imported by an offline check of one clean file without a configuration file:
-the probe and the online rules' logic, fixes, shards, the worker pool, OpenSSL's
+the probe and the online rules' logic, fixes, shards, the worker pool and threads, OpenSSL's
 digests, the TOML reader, the rules' documentation (textwrap) and HTML's entity table."""
 
 OTHER_FORMATS = ("json_report", "sarif", "github", "junit")
