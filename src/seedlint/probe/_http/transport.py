@@ -15,6 +15,7 @@ from ..guard import GuardPolicy, GuardRefused, Resolver, resolve_and_vet
 from ..guard import system_resolver as _system_resolver
 from ..settings import ProbeSettings
 from .budget import within
+from .stream import AsyncioBackend, AsyncioStream
 
 
 class _ClosingStream(httpcore.AsyncNetworkStream):
@@ -67,7 +68,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> None:
         self._policy = policy
         self._resolver = resolver
-        self._inner = inner if inner is not None else httpcore.AnyIOBackend()
+        self._inner = inner if inner is not None else AsyncioBackend()
 
     async def connect_tcp(
         self,
@@ -89,15 +90,15 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         for ip in addresses:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                return _ClosingStream(
-                    await self._inner.connect_tcp(
-                        ip,
-                        port,
-                        timeout=left,
-                        local_address=local_address,
-                        socket_options=socket_options,
-                    )
+                stream = await self._inner.connect_tcp(
+                    ip,
+                    port,
+                    timeout=left,
+                    local_address=local_address,
+                    socket_options=socket_options,
                 )
+                # Ours closes a cancelled handshake's socket itself.
+                return stream if isinstance(stream, AsyncioStream) else _ClosingStream(stream)
             except httpcore.ConnectError as exc:  # refused: the next address may answer
                 error = exc
             # A ConnectTimeout propagates: a hung host costs one timeout, not one per address.
