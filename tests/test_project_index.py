@@ -489,3 +489,23 @@ def test_files_passed_without_facts_give_the_findings_of_files_passed_with_them(
     assert _pass_findings(config, files, unchanged=set(files)) == _pass_findings(
         config, files, unchanged=set()
     )
+
+
+def test_counting_each_linted_value_or_whole_fields_gives_one_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few linted uses are counted one by one, many by whole fields: the findings agree."""
+    root = tmp_path / "project"
+    files = _variant_project(root, 9)
+    answers = []
+    for few in (0, 10_000):
+        monkeypatch.setattr(cross_file_queries, "FEW_USES", few)
+        config = _config(root, tmp_path / f"cache-{few}")
+        answers.append(
+            [
+                lint_paths(targets, config, now=FIXED_NOW).diagnostics
+                for targets in ([files[0], files[-1]], [root / "seeds"], [files[3]])
+            ]
+        )
+    assert answers[0] == answers[1]
+    assert sorted(d.code for d in answers[0][1]) == ["C010", "C010", "C016"]

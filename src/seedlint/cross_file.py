@@ -281,7 +281,14 @@ class CrossFilePass:
         try:
             return [
                 *queries.duplicate_web_urls(conn, urls, project, enabled),
-                *queries.keyword_variants(conn, values, project, enabled, self.config),
+                *queries.keyword_variants(
+                    conn,
+                    values,
+                    project,
+                    enabled,
+                    self.config,
+                    indexed=values != queries.LINTED_VALUES,
+                ),
             ]
         finally:
             if began:

@@ -16,7 +16,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable
 
-from seedlint.cache import original_key
+from seedlint.cache import original_key, stored_key
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.project_index import URLS, VALUES
@@ -94,20 +94,53 @@ def duplicate_web_urls(
     return check_duplicate_web_urls(linted.values(), others)
 
 
+FEW_USES = 500
+"""Up to this many linted keyword uses, each is counted on its own (an index range, stopped
+at :data:`RARE_SEEDS` + 1) instead of counting every value of their fields."""
+PROJECT_USERS = (
+    f"SELECT count(*) FROM (SELECT 1 FROM {VALUES} v JOIN walk w ON w.path = v.path"
+    " WHERE v.project = :project AND v.field = l.field AND v.scope = l.scope"
+    " AND v.value = l.value LIMIT :limit)"
+)
+"""How many walked seeds use the value of the linted use ``l`` (counted up to ``:limit``)."""
+PROJECT_GROUP = (
+    f"SELECT v.value, count(*) FROM {VALUES} v JOIN walk w ON w.path = v.path"
+    " WHERE v.project = :project AND v.field = :field AND v.scope = :scope GROUP BY v.value"
+)
+
+
 def keyword_variants(
-    conn: sqlite3.Connection, everyone: str, project: int, enabled: Enabled, config: Config
+    conn: sqlite3.Connection,
+    everyone: str,
+    project: int,
+    enabled: Enabled,
+    config: Config,
+    *,
+    indexed: bool = False,
 ) -> list[Diagnostic]:
-    """C016/C017 for each linted keyword value that few seeds of ``everyone`` use."""
-    parameters = {"project": project}
-    conn.execute("DROP TABLE IF EXISTS temp.counts")
-    conn.execute(f"CREATE TEMP TABLE counts AS {everyone}", parameters)
-    conn.execute("CREATE INDEX temp.counts_value ON counts (field, scope, value)")
-    rare = conn.execute(
-        "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
-        " LEFT JOIN counts c ON c.field = l.field AND c.scope = l.scope AND c.value = l.value"
-        " WHERE l.silenced = 0 AND coalesce(c.n, 0) <= :rare",
-        {"rare": RARE_SEEDS},
-    ).fetchall()
+    """C016/C017 for each linted keyword value that few seeds of ``everyone`` use.
+
+    With the project index (``indexed``) and few linted uses, only the fields of values
+    that turn out rare are counted: a clean seed costs a few index look-ups.
+    """
+    parameters = {"project": project, "rare": RARE_SEEDS, "limit": RARE_SEEDS + 1}
+    few = indexed and conn.execute(f"SELECT count(*) <= {FEW_USES} FROM linted_uses").fetchone()[0]
+    if few:
+        rare = conn.execute(
+            "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
+            f" WHERE l.silenced = 0 AND ({PROJECT_USERS}) <= :rare",
+            parameters,
+        ).fetchall()
+    else:
+        conn.execute("DROP TABLE IF EXISTS temp.counts")
+        conn.execute(f"CREATE TEMP TABLE counts AS {everyone}", parameters)
+        conn.execute("CREATE INDEX temp.counts_value ON counts (field, scope, value)")
+        rare = conn.execute(
+            "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
+            " LEFT JOIN counts c ON c.field = l.field AND c.scope = l.scope AND c.value = l.value"
+            " WHERE l.silenced = 0 AND coalesce(c.n, 0) <= :rare",
+            parameters,
+        ).fetchall()
     by_path: dict[str, list[KeywordUse]] = {}
     for path, field, scope, value, line, col in rare:
         use = KeywordUse(field, original_key(scope), original_key(value), line, col)
@@ -118,9 +151,18 @@ def keyword_variants(
         return []
     groups = {(use.field, use.scope) for uses in by_path.values() for use in uses}
     counts: KeywordCounts = {}
-    for field, scope, value, n in conn.execute("SELECT field, scope, value, n FROM counts"):
-        group = (field, original_key(scope))
-        if group in groups:
-            counts.setdefault(group, Counter())[original_key(value)] = n
+    if few:
+        for field, scope in groups:
+            found = conn.execute(
+                PROJECT_GROUP, {"project": project, "field": field, "scope": stored_key(scope)}
+            )
+            counts[(field, scope)] = Counter(
+                {original_key(value): n for value, n in found if isinstance(value, str)}
+            )
+    else:
+        for field, scope, value, n in conn.execute("SELECT field, scope, value, n FROM counts"):
+            group = (field, original_key(scope))
+            if group in groups and isinstance(value, str):
+                counts.setdefault(group, Counter())[original_key(value)] = n
     linted = [KeywordFacts(path, tuple(uses)) for path, uses in by_path.items()]
     return check_against_counts(linted, counts, config)
