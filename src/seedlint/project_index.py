@@ -47,7 +47,7 @@ FORMAT = "2"
 """Suffix of the stored tables; bump it when their layout or meaning changes."""
 _BATCH = 500
 _BUSY_TIMEOUT_MS = 5000
-_WORK_CACHE_KIB = 8192
+_WORK_CACHE_KIB = 2048
 
 
 @dataclass(frozen=True)
