@@ -162,6 +162,7 @@ def run_seedlint(
 ) -> Run:
     """Probe ``urls`` (url -> path) in-process; wall and CPU time of this process."""
     server.reset()
+    start = time.monotonic()  # the server logs arrivals on the same (system-wide) clock
     t0, c0 = now(), time.process_time()
     report = run_probe(list(urls), [], settings, resolver=_bench_resolver)
     wall, cpu = now() - t0, time.process_time() - c0
@@ -182,8 +183,40 @@ def run_seedlint(
             "engine_body_bytes": report.bytes_received,
             "from_cache": report.from_cache,
             "finals": finals,
+            "timeline": timeline(records, start),
         },
     )
+
+
+def timeline(records: list[dict[str, Any]], start: float) -> dict[str, Any]:
+    """When requests reached the server, in seconds after the run began.
+
+    The cold run ends about ``TIMEOUT`` after the last hanging URL's first
+    request: its start is what the wall time beyond the ideal is made of. A
+    host that answered 429 with ``Retry-After: 1`` is held back by a polite
+    checker for that second, so a hanging URL listed after such a URL on its
+    host cannot start before the hold ends (``held_until``).
+    """
+    if not records:
+        return {}
+    arrivals = sorted(r["t"] - start for r in records)
+    hangs = sorted((r["t"] - start, r["port"]) for r in records if r["path"].startswith("/hang"))
+    out: dict[str, Any] = {
+        "first_request": round(arrivals[0], 3),
+        "median_request": round(arrivals[len(arrivals) // 2], 3),
+        "last_request": round(arrivals[-1], 3),
+        "hang_starts": [round(t, 3) for t, _ in hangs],
+    }
+    if hangs:
+        last, port = hangs[-1]
+        holds = [
+            r["t"] - start + LATENCY + 1.0
+            for r in records
+            if r["port"] == port and r["status"] == 429 and r["t"] - start < last
+        ]
+        out["last_hang_start"] = round(last, 3)
+        out["last_hang_host_held_until"] = round(max(holds), 3) if holds else None
+    return out
 
 
 def _linkinator_class(link: dict[str, Any]) -> str:
@@ -423,7 +456,21 @@ def main(argv: list[str] | None = None) -> int:
     for s in scores:
         if s["wrong"]:
             lines.append(f"- {s['tool']} misclassified: {s['wrong']}")
-        lines.append(f"- {s['tool']}: requests by method {s['by_method']}; {s['extra']}")
+        extra = {k: v for k, v in s["extra"].items() if k != "timeline"}
+        lines.append(f"- {s['tool']}: requests by method {s['by_method']}; {extra}")
+        line = s["extra"].get("timeline")
+        if line and line.get("hang_starts"):
+            held = line.get("last_hang_host_held_until")
+            lines.append(
+                f"  timeline: first request +{line['first_request']:.2f} s, half sent by "
+                f"+{line['median_request']:.2f} s; hanging URLs started "
+                f"+{line['hang_starts'][0]:.2f} ... +{line['last_hang_start']:.2f} s"
+                + (
+                    f" (the last one's host held by Retry-After until +{held:.2f} s)"
+                    if held
+                    else ""
+                )
+            )
     text = "\n".join(lines)
     print(text)
     out = args.json or OUT_DIR / ("links-quick.json" if args.quick else "links.json")
