@@ -509,3 +509,36 @@ def test_counting_each_linted_value_or_whole_fields_gives_one_answer(
         )
     assert answers[0] == answers[1]
     assert sorted(d.code for d in answers[0][1]) == ["C010", "C010", "C016"]
+
+
+def test_the_project_walk_takes_a_folder_entry_by_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cross-file walk never holds a whole folder's entries: memory stays flat."""
+    from seedlint import discovery
+
+    root = tmp_path / "project"
+    _project(root, count=40, duplicate=False)
+    pulled: list[str] = []
+    real = os.scandir
+
+    class Counting:
+        def __init__(self, path: str) -> None:
+            self.inner = real(path)
+
+        def __enter__(self) -> Counting:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.close()
+
+        def __iter__(self) -> Iterator[os.DirEntry[str]]:
+            for entry in self.inner:
+                pulled.append(entry.name)
+                yield entry
+
+    monkeypatch.setattr(discovery.os, "scandir", Counting)
+    seeds = discovery.project_seeds(root.resolve(), Config(root=root))
+    first = next(seeds)
+    assert first[1].startswith("seeds/") and len(pulled) <= 3  # root entries and one seed
+    assert len(list(seeds)) == 39

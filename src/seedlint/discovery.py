@@ -141,20 +141,32 @@ def _walk(
     while pending:
         current, below = pending.pop()
         try:
-            with os.scandir(current) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name) if ordered else list(scan)
+            scan = os.scandir(current)
         except OSError:
             continue  # unreadable folder: nothing to lint in it
         subfolders = []
-        for entry in entries:
-            name = entry.name
-            if exclude_name(name) or (exclude_path and exclude_path(prefix + below + name)):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                subfolders.append((entry.path, f"{below}{name}/"))
-            elif include(name) and (entry.is_file() or _dangling(entry)):
-                yield entry, below + name
+        with scan:
+            # Unordered callers take each entry as it comes: a folder of 100,000 seeds
+            # is never held as 100,000 DirEntry objects at once.
+            listed = _listed(scan)
+            entries = sorted(listed, key=lambda entry: entry.name) if ordered else listed
+            for entry in entries:
+                name = entry.name
+                if exclude_name(name) or (exclude_path and exclude_path(prefix + below + name)):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append((entry.path, f"{below}{name}/"))
+                elif include(name) and (entry.is_file() or _dangling(entry)):
+                    yield entry, below + name
         pending.extend(reversed(subfolders))
+
+
+def _listed(scan: Iterator[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:
+    """The entries of a folder; a folder that cannot be read (further) has no more."""
+    try:
+        yield from scan
+    except OSError:
+        return
 
 
 SEED_FOLDER = "seeds"
