@@ -3,12 +3,14 @@ without resolving (or remembering) every file it walks."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from seedlint import linter, result_cache
+from seedlint import discovery, linter, result_cache
 from seedlint.cli import main
 from seedlint.config import Config
 from seedlint.discovery import DiscoveryError, display_path, stream
@@ -136,3 +138,41 @@ def test_an_unchanged_project_is_answered_without_workers_nor_decoded_facts(
     assert (main(argv), capsys.readouterr().out) == cold
     assert started == []
     assert decoded == []  # the cross-file pass takes unchanged seeds' facts from its index
+
+
+def test_an_unordered_stream_takes_a_big_folder_entry_by_entry(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linting without probing never holds a whole big folder; small ones stay sorted."""
+    pulled: list[str] = []
+    real = os.scandir
+
+    class Counting:
+        def __init__(self, path: str) -> None:
+            self.inner = real(path)
+
+        def __enter__(self) -> Counting:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.close()
+
+        def __iter__(self) -> Iterator[os.DirEntry[str]]:
+            for entry in self.inner:
+                pulled.append(entry.name)
+                yield entry
+
+    for n in range(40):
+        (root / "seeds" / "sub" / f"more{n:02d}.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(discovery.os, "scandir", Counting)
+    monkeypatch.setattr(discovery, "SORTED_UP_TO", 8)
+    found = stream([Path("seeds")], Config(root=root), ordered=False)
+    first = [next(found).shown for _ in range(2)]
+    assert first == ["seeds/a.txt", "seeds/b.txt"]  # seeds/ has 3 entries: sorted
+    assert len(pulled) == 3
+    rest = [next(found).shown]
+    # seeds/sub/ has 42 entries: its first file comes once 8 are read, not all 42
+    assert len(pulled) == 3 + 8
+    rest += [item.shown for item in found]
+    assert len(pulled) == 3 + 42 and len(rest) == 42
+    assert rest == [f"seeds/sub/{name}" for name in pulled[3:]]  # as the folder lists them

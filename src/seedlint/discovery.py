@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from fnmatch import translate
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,11 +34,14 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
     return [Path(found.path) for found in stream(paths, config)]
 
 
-def stream(paths: Sequence[Path], config: Config) -> Iterator[Found]:
+def stream(paths: Sequence[Path], config: Config, *, ordered: bool = True) -> Iterator[Found]:
     """Files named directly, plus files under named folders that match include/exclude.
 
     Files named directly are always linted (pre-commit passes exactly the files
     it wants checked); folders are walked in sorted order so runs are repeatable.
+    ``ordered=False`` (for callers whose output is sorted anyway) sorts only
+    folders of fewer than :data:`SORTED_UP_TO` entries and takes larger ones as
+    the file system lists them, so that no folder is ever held whole in memory.
     A file reachable twice (named twice, named and inside a named folder, in
     folders that overlap) is yielded once, at its first place; only those
     places are remembered, so memory does not grow with the files walked.
@@ -53,10 +57,16 @@ def stream(paths: Sequence[Path], config: Config) -> Iterator[Found]:
             plan.append((path, str(path.resolve()), False))
         else:
             raise DiscoveryError(f"{path}: no such file or folder")
-    return _stream(plan, config, under_root)
+    return _stream(plan, config, under_root, ordered)
 
 
-def _stream(plan: list[tuple[Path, str, bool]], config: Config, under_root: str) -> Iterator[Found]:
+SORTED_UP_TO = 4096
+"""An unordered stream still sorts folders smaller than this (a stable order for small runs)."""
+
+
+def _stream(
+    plan: list[tuple[Path, str, bool]], config: Config, under_root: str, ordered: bool
+) -> Iterator[Found]:
     named = {where for _, where, is_file in plan if is_file}  # a folder walk may reach them
     folders = [where for _, where, is_file in plan if not is_file]
     # Folders that overlap (or one named twice) can reach a file twice: only then is
@@ -72,7 +82,7 @@ def _stream(plan: list[tuple[Path, str, bool]], config: Config, under_root: str)
                 yield Found(str(path), _plain_shown(path, where, under_root))
             continue
         folder = _folder_prefix(where)
-        for entry, relative in _walk(path, config, ordered=True):
+        for entry, relative in _walk(path, config, ordered=ordered, sort_small=True):
             spot = folder + relative  # located(entry): its folder is real
             if overlap or spot in named:
                 if spot in seen:
@@ -121,9 +131,12 @@ def walk(
 
 
 def _walk(
-    folder: Path, config: Config, *, ordered: bool, prefix: str = ""
+    folder: Path, config: Config, *, ordered: bool, prefix: str = "", sort_small: bool = False
 ) -> Iterator[tuple[os.DirEntry[str], str]]:
     """Regular files below ``folder`` that match include/exclude, with their path below it.
+
+    Unordered, entries come as scandir lists them; with ``sort_small`` a folder of
+    fewer than :data:`SORTED_UP_TO` entries is sorted all the same.
 
     Symlinked folders are not followed (no loops), and only regular files are
     yielded: a FIFO or device named ``x.txt`` would block or never end. Exclude
@@ -149,7 +162,13 @@ def _walk(
             # Unordered callers take each entry as it comes: a folder of 100,000 seeds
             # is never held as 100,000 DirEntry objects at once.
             listed = _listed(scan)
-            entries = sorted(listed, key=lambda entry: entry.name) if ordered else listed
+            entries: Iterable[os.DirEntry[str]] = listed
+            if ordered:
+                entries = sorted(listed, key=_name)
+            elif sort_small:
+                head = list(islice(listed, SORTED_UP_TO))
+                small = len(head) < SORTED_UP_TO
+                entries = sorted(head, key=_name) if small else chain(head, listed)
             for entry in entries:
                 name = entry.name
                 if exclude_name(name) or (exclude_path and exclude_path(prefix + below + name)):
@@ -159,6 +178,10 @@ def _walk(
                 elif include(name) and (entry.is_file() or _dangling(entry)):
                     yield entry, below + name
         pending.extend(reversed(subfolders))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _listed(scan: Iterator[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:

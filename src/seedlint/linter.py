@@ -140,8 +140,9 @@ def lint_paths(
     """
     config = config or Config()
     targets = [Path(p) for p in paths] or [config.root / p for p in config.paths]
-    files = _Counted(stream(targets, config))  # raises DiscoveryError before any linting
     probing = config.probe_links or config.probe_images
+    # Findings are sorted at the end; only the probe asks hosts in discovery order.
+    files = _Counted(stream(targets, config, ordered=probing))  # DiscoveryError before linting
     diagnostics: list[Diagnostic] = []
     kept: list[FileReport] = []
     # The cross-file pass takes each file's webUrl as results stream in, so no

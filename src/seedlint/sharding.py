@@ -96,11 +96,11 @@ def run_shard(
 ) -> ShardRun:
     """Lint this shard's files and probe this shard's hosts; online findings wait for merge."""
     targets = [Path(p) for p in paths] or [config.root / p for p in config.paths]
-    files = list(stream(targets, config))
+    probing = config.probe_links or config.probe_images
+    files = list(stream(targets, config, ordered=probing))
     shown = [found.shown or display_path(Path(found.path), config.root) for found in files]
     mine = [shard.owns_path(path) for path in shown]
     own = [found for found, owned in zip(files, mine, strict=True) if owned]
-    probing = config.probe_links or config.probe_images
     diagnostics: list[Diagnostic] = []
     kept: list[FileReport] = []
     checked: list[str] = []
