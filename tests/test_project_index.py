@@ -443,6 +443,49 @@ def test_a_changed_seed_is_read_again_and_only_it(
     assert "seeds/005.txt:7:9" in result.diagnostics[0].message
 
 
+def test_unchanged_linted_files_are_answered_from_their_stored_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    """A warm run of the whole project copies no stored row of an unchanged linted file into
+    the run's scratch tables: only the changed seed's facts are there, and the findings (the
+    other seeds' C010 against it, the rare variant) are a fresh run's."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _variant_project(root, 12)
+    config, folder = _config(root, cache), [root / "seeds"]
+    cold = lint_paths(folder, config, now=FIXED_NOW)
+    assert sorted(d.code for d in cold.diagnostics) == ["C010", "C010", "C016"]
+    files[5].write_text(_seed("eu-restrictions"), encoding="utf-8")  # now a third duplicate
+    scratch: list[tuple[object, ...]] = []
+    real = cross_file.CrossFilePass._compare
+
+    def compare(self: cross_file.CrossFilePass, *args: object) -> list[Diagnostic]:
+        scratch.append(
+            self.conn.execute(
+                "SELECT (SELECT group_concat(path) FROM linted_urls),"
+                " (SELECT group_concat(DISTINCT path) FROM linted_uses),"
+                " (SELECT count(*) FROM linted_files WHERE known = 0)"
+            ).fetchone()
+        )
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cross_file.CrossFilePass, "_compare", compare)
+    warm = lint_paths(folder, config, now=FIXED_NOW)
+    assert scratch == [("seeds/005.txt", "seeds/005.txt", 11)]
+    fresh = lint_paths(folder, _config(root, tmp_path / "fresh"), now=FIXED_NOW)
+    assert warm.diagnostics == fresh.diagnostics
+    assert sorted(d.code for d in warm.diagnostics) == ["C010", "C010", "C010", "C016"]
+    # Damaged rows of unchanged linted files: those files are read again, same findings.
+    _tamper(cache, "UPDATE index_urls_v1 SET line = 0 WHERE path = 'seeds/001.txt'")
+    _tamper(
+        cache,
+        "UPDATE index_values_v1 SET value = x'07' WHERE path = 'seeds/011.txt' AND field = 'type'",
+    )
+    scratch.clear()
+    assert lint_paths(folder, config, now=FIXED_NOW).diagnostics == fresh.diagnostics
+    read_again = ["seeds/001.txt", "seeds/011.txt"]
+    assert [sorted(str(paths).split(",")) for paths in scratch[0][:2]] == [read_again] * 2
+
+
 def _pass_findings(
     config: Config, files: list[Path], *, unchanged: set[Path], warm_first: bool = False
 ) -> list[Diagnostic]:

@@ -279,8 +279,11 @@ class CrossFilePass:
         if began:
             conn.execute("BEGIN")
         try:
+            served = urls != queries.LINTED_URLS and bool(
+                conn.execute(queries.SERVED).fetchone()[0]
+            )
             return [
-                *queries.duplicate_web_urls(conn, urls, project, enabled),
+                *queries.duplicate_web_urls(conn, urls, project, enabled, served=served),
                 *queries.keyword_variants(
                     conn,
                     values,
@@ -288,6 +291,7 @@ class CrossFilePass:
                     enabled,
                     self.config,
                     indexed=values != queries.LINTED_VALUES,
+                    served=served,
                 ),
             ]
         finally:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from seedlint.cache import original_key, stored_key
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.project_index import URLS, VALUES
+from seedlint.project_index import URLS, USES, VALUES
 from seedlint.rules.consistency import WebUrlEntry, check_duplicate_web_urls
 from seedlint.rules.vocabulary import (
     RARE_SEEDS,
@@ -39,6 +39,24 @@ PROJECT_URLS = (
 )
 """The webUrls of the project's walked seeds (stored rows, checked fresh by the caller)."""
 LINTED_URLS = "SELECT path, key, line, col, inode FROM linted_urls"
+SERVED = "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
+"""Whether some linted files are answered from their stored rows (passed without facts)."""
+SHARED_KEYS = f"""
+INSERT INTO temp.shared SELECT u.key FROM {URLS} u JOIN walk w ON w.path = u.path
+WHERE u.project = :project GROUP BY u.key HAVING count(*) > 1
+"""
+SERVED_DUPLICATES = f"""
+SELECT u.path, u.key, u.url, u.line, u.col, w.inode, o.path, o.line, o.col, ow.inode
+FROM temp.shared s
+CROSS JOIN {URLS} u ON u.project = :project AND u.key = s.key
+CROSS JOIN linted_files l ON l.path = u.path AND l.known = 0
+CROSS JOIN walk w ON w.path = u.path
+CROSS JOIN {URLS} o ON o.project = :project AND o.key = u.key
+CROSS JOIN walk ow ON ow.path = o.path
+WHERE u.silenced = 0 AND o.path != u.path AND ow.inode IS NOT w.inode
+"""
+"""The webUrl rows of linted files answered from the store that another walked seed shares:
+only keys held by two walked seeds are joined back (no row copied per linted file)."""
 PROJECT_VALUES = (
     "SELECT v.field, v.scope, v.value, count(*) AS n"  # one row per seed and value (its key)
     f" FROM {VALUES} v JOIN walk w ON w.path = v.path WHERE v.project = :project"
@@ -69,15 +87,21 @@ def anything_enabled(conn: sqlite3.Connection, enabled: Enabled) -> bool:
 
 
 def duplicate_web_urls(
-    conn: sqlite3.Connection, everyone: str, project: int, enabled: Enabled
+    conn: sqlite3.Connection, everyone: str, project: int, enabled: Enabled, *, served: bool = False
 ) -> list[Diagnostic]:
-    """C010 for each linted webUrl that another seed of ``everyone`` has."""
+    """C010 for each linted webUrl that another seed of ``everyone`` has (``served``: also
+    for the linted files answered from the project index's rows)."""
     rows = conn.execute(
         "SELECT l.path, l.key, l.url, l.line, l.col, l.inode, o.path, o.line, o.col, o.inode"
         f" FROM linted_urls l JOIN ({everyone}) o ON o.key = l.key"
         " WHERE l.silenced = 0 AND o.path != l.path AND o.inode IS NOT l.inode",
         {"project": project},
     ).fetchall()
+    if served:
+        conn.execute("DROP TABLE IF EXISTS temp.shared")
+        conn.execute("CREATE TEMP TABLE shared (key PRIMARY KEY) WITHOUT ROWID")
+        conn.execute(SHARED_KEYS, {"project": project})
+        rows += conn.execute(SERVED_DUPLICATES, {"project": project}).fetchall()
     linted: dict[str, WebUrlEntry] = {}
     others: list[WebUrlEntry] = []
     for path, key, url, line, col, inode, other, other_line, other_col, other_inode in rows:
@@ -103,6 +127,24 @@ PROJECT_USERS = (
     " AND v.value = l.value LIMIT :limit)"
 )
 """How many walked seeds use the value of the linted use ``l`` (counted up to ``:limit``)."""
+SERVED_RARE = f"""
+INSERT INTO temp.rare SELECT v.field, v.scope, v.value
+    FROM {VALUES} v JOIN walk w ON w.path = v.path WHERE v.project = :project
+    GROUP BY v.field, v.scope, v.value HAVING count(*) <= :rare
+"""
+"""The values few walked seeds use (the linted files answered from the store are walked)."""
+SERVED_RARE_USES = (
+    "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
+    f" WHERE l.silenced = 0 AND ({PROJECT_USERS}) <= :rare"
+    " UNION ALL"
+    " SELECT u.path, u.field, u.scope, u.value, u.line, u.col"
+    f" FROM {USES} u CROSS JOIN temp.rare r"
+    " ON r.field = u.field AND r.scope = u.scope AND r.value = u.value"
+    " JOIN linted_files l ON l.path = u.path AND l.known = 0"
+    " WHERE u.project = :project AND u.silenced = 0"
+)
+"""Rare uses: of the linted files' own facts (each counted), and of those answered from the
+store (their stored uses of a rare value)."""
 PROJECT_GROUP = (
     f"SELECT v.value, count(*) FROM {VALUES} v JOIN walk w ON w.path = v.path"
     " WHERE v.project = :project AND v.field = :field AND v.scope = :scope GROUP BY v.value"
@@ -117,6 +159,7 @@ def keyword_variants(
     config: Config,
     *,
     indexed: bool = False,
+    served: bool = False,
 ) -> list[Diagnostic]:
     """C016/C017 for each linted keyword value that few seeds of ``everyone`` use.
 
@@ -124,8 +167,18 @@ def keyword_variants(
     that turn out rare are counted: a clean seed costs a few index look-ups.
     """
     parameters = {"project": project, "rare": RARE_SEEDS, "limit": RARE_SEEDS + 1}
-    few = indexed and conn.execute(f"SELECT count(*) <= {FEW_USES} FROM linted_uses").fetchone()[0]
-    if few:
+    few = served or (
+        indexed and conn.execute(f"SELECT count(*) <= {FEW_USES} FROM linted_uses").fetchone()[0]
+    )
+    if served:
+        conn.execute("DROP TABLE IF EXISTS temp.rare")
+        conn.execute(
+            "CREATE TEMP TABLE rare (field, scope, value, PRIMARY KEY (field, scope, value))"
+            " WITHOUT ROWID"
+        )
+        conn.execute(SERVED_RARE, parameters)
+        rare = conn.execute(SERVED_RARE_USES, parameters).fetchall()
+    elif few:
         rare = conn.execute(
             "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
             f" WHERE l.silenced = 0 AND ({PROJECT_USERS}) <= :rare",

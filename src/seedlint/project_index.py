@@ -190,6 +190,20 @@ SELECT path FROM {VALUES} WHERE project = :project
 """
 """Damaged rows among those that can take part in an answer: a row whose key, field or scope
 is not text matches no linted fact, so only the rows sharing one are checked."""
+_ALL_BAD_ROWS = f"""
+SELECT path FROM {URLS} WHERE project = :project AND NOT (
+        typeof(path) = 'text' AND typeof(url) = 'text'
+        AND typeof(line) = 'integer' AND line >= 1 AND typeof(col) = 'integer' AND col >= 1)
+UNION
+SELECT path FROM {VALUES} WHERE project = :project
+    AND NOT (typeof(path) = 'text' AND typeof(value) = 'text')
+"""
+"""Damaged rows of the whole project: when linted files are answered from their stored rows,
+any stored key or value may take part in an answer."""
+_STALE_UNKNOWN = (
+    "SELECT l.path FROM linted_files l JOIN stale s ON s.path = l.path"
+    " WHERE l.known = 0 AND s.linted = 1"
+)
 
 UrlRow = tuple[str, str, str, int, int, int, int]
 """A linted file's webUrl: path, key, url, line, column, silenced, inode (keys stored)."""
@@ -394,8 +408,8 @@ class ProjectIndex:
     # -- bringing the store up to date -----------------------------------------
 
     def fill_unchanged(self, read: Reader) -> None:
-        """Facts of the linted files passed without them: from their rows when those stand for
-        the file's stamp, else by reading the file."""
+        """Read the linted files passed without facts whose rows cannot stand for them; the
+        others stay unknown (``known = 0``) and are answered from their stored rows."""
         conn = self.conn
         if not conn.execute(
             "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
@@ -403,32 +417,16 @@ class ProjectIndex:
             return
         params = {"project": self.project, "racy": RACY_NS}
         read_unknown(conn, self.root, read, _UNKNOWN_TO_READ, params)
-        conn.execute("BEGIN")
-        try:
-            conn.execute(
-                "INSERT OR REPLACE INTO linted_urls SELECT u.path, u.key, u.url, u.line, u.col,"
-                f" u.silenced, l.inode FROM linted_files l JOIN {URLS} u"
-                " ON u.project = :project AND u.path = l.path WHERE l.known = 0",
-                params,
-            )
-            conn.execute(
-                "INSERT INTO linted_uses SELECT u.path, u.field, u.scope, u.value, u.line, u.col,"
-                f" u.silenced FROM linted_files l JOIN {USES} u"
-                " ON u.project = :project AND u.path = l.path WHERE l.known = 0",
-                params,
-            )
-            conn.execute("UPDATE linted_files SET known = 1 WHERE known = 0")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     def refresh(self, read: Reader) -> None:
         """Rewrite the rows of new, changed or damaged seeds: linted ones from this run's
         facts, the others by reading them. Rows of seeds no longer walked are dropped."""
         conn = self.conn
         params = {"project": self.project, "racy": RACY_NS}
-        bad = [row[0] for row in conn.execute(_BAD_ROWS, params)]
+        served = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
+        ).fetchone()[0]
+        bad = [row[0] for row in conn.execute(_ALL_BAD_ROWS if served else _BAD_ROWS, params)]
         if bad:
             self._write(lambda: self._forget(bad))
         conn.execute("DELETE FROM stale")
@@ -440,6 +438,8 @@ class ProjectIndex:
         self.misses += read_count
         self.hits += walked - read_count
         if conn.execute("SELECT EXISTS (SELECT 1 FROM stale WHERE linted = 1)").fetchone()[0]:
+            # A linted file answered from its rows whose rows were just dropped: read it.
+            read_unknown(conn, self.root, read, _STALE_UNKNOWN, {})
             self._write(self._copy_linted)
         after = ""
         while True:
