@@ -44,6 +44,7 @@ class SeedDocument:
         "path",
         "styles",
         "text",
+        "texts",
         "values",
     )
 
@@ -60,6 +61,8 @@ class SeedDocument:
         self.ignored: set[JsonPath] = set()
         """Values replaced by None (aliases, tagged values): already reported, not re-checked."""
         self.has_bom = has_bom
+        self.texts: dict[JsonPath, str | None] = {}
+        """Memo of ``rules.fields.text_at`` per path, filled by the rules after composing."""
 
     def __repr__(self) -> str:
         return f"SeedDocument(path={self.path!r}, data={self.data!r})"

@@ -411,11 +411,19 @@ def _check_text(
     document: SeedDocument, path: JsonPath, text: str, *, multiline: bool
 ) -> Iterator[Diagnostic]:
     span = document.values[path]
+    stripped = text.strip()
+    if (
+        stripped == text
+        and text.isascii()
+        and text.isprintable()
+        and "<" not in text
+        and "&" not in text
+    ):
+        return  # the common case: no whitespace, control, markup or mojibake to look for
     where = describe_path(path)
-    if text and not text.strip():
+    if text and not stripped:
         yield BLANK_TEXT.at(document.path, span.line, span.column, f"{where} holds only whitespace")
         return
-    stripped = text.strip()
     if stripped != text:
         fix = _strip_fix(document, path, text)
         message = f"{where} {_show(text)} has leading or trailing whitespace"

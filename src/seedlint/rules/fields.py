@@ -80,7 +80,21 @@ def is_url_path(path: JsonPath) -> bool:
 
 
 def text_at(document: SeedDocument, path: JsonPath) -> str | None:
-    """The string at ``path`` if there is one (not ignored, with a recorded span)."""
+    """The string at ``path`` if there is one (not ignored, with a recorded span).
+
+    Rules ask for the same few fields many times per seed; the answer is kept on
+    the document, which nothing changes once it is composed.
+    """
+    texts = document.texts
+    try:
+        return texts[path]
+    except KeyError:
+        text = _find_text(document, path)
+    texts[path] = text
+    return text
+
+
+def _find_text(document: SeedDocument, path: JsonPath) -> str | None:
     value: Any = document.data
     for part in path:
         if isinstance(part, int):
