@@ -53,7 +53,13 @@ _MENTION = re.compile("seedlint", re.IGNORECASE)
 
 
 def may_suppress(text: str) -> bool:
-    """Cheap test: can ``text`` hold an inline suppression at all?"""
+    """Cheap test: can ``text`` hold an inline suppression at all?
+
+    ASCII text (nearly every seed) is lowercased and searched as a plain string,
+    several times faster than a case-insensitive regex; in ASCII the two agree.
+    """
+    if text.isascii():
+        return "seedlint" in text.lower()
     return _MENTION.search(text) is not None
 
 
