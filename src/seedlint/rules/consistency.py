@@ -524,8 +524,8 @@ def _cp1252_byte(char: str) -> int:
 def _check_images(document: SeedDocument) -> Iterator[Diagnostic]:
     for base, article in articles(document):
         images = article.get("images")
-        if not isinstance(images, list):
-            continue
+        if not isinstance(images, list) or len(images) < 2:
+            continue  # a lone image repeats nothing
         seen: dict[str, int] = {}
         for index, image in enumerate(images):
             path = (*base, "images", index, "url")
