@@ -340,13 +340,18 @@ def _run(top: Path, cwd: str, target: str, cache: Path) -> list[tuple[str, int, 
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(steps=st.lists(st.one_of(_write, _delete, _lint, _pause), min_size=1, max_size=14))
+@given(
+    steps=st.lists(st.one_of(_write, _delete, _lint, _pause), min_size=1, max_size=14),
+    served_from=st.sampled_from([0, project_index.SERVED_FROM]),
+)
 def test_any_history_gives_the_findings_of_a_fresh_run(
-    steps: list[tuple[object, ...]], monkeypatch: pytest.MonkeyPatch
+    steps: list[tuple[object, ...]], served_from: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A short racy window, and pauses longer than it, so both the "trust the
     # stamp" and the "read it again" paths are taken; a clock tick is far shorter.
     monkeypatch.setattr(project_index, "RACY_NS", 30_000_000)
+    # Unchanged linted files: answered from the store, or their rows copied.
+    monkeypatch.setattr(project_index, "SERVED_FROM", served_from)
     with tempfile.TemporaryDirectory() as name:
         top = Path(name)
         for project in ("p1", "p2"):
@@ -449,6 +454,7 @@ def test_unchanged_linted_files_are_answered_from_their_stored_rows(
     """A warm run of the whole project copies no stored row of an unchanged linted file into
     the run's scratch tables: only the changed seed's facts are there, and the findings (the
     other seeds' C010 against it, the rare variant) are a fresh run's."""
+    monkeypatch.setattr(project_index, "SERVED_FROM", 0)
     root, cache = tmp_path / "project", tmp_path / "cache"
     files = _variant_project(root, 12)
     config, folder = _config(root, cache), [root / "seeds"]
@@ -504,13 +510,18 @@ def _pass_findings(
     return scan.finish(lambda code, shown: True)
 
 
-@pytest.mark.parametrize("project_index_on", [True, False])
+@pytest.mark.parametrize(("project_index_on", "served_from"), [(True, 0), (True, 500), (False, 0)])
 def test_files_passed_without_facts_give_the_findings_of_files_passed_with_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None, project_index_on: bool
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settled: None,
+    project_index_on: bool,
+    served_from: int,
 ) -> None:
     """A result-cache hit hands the cross-file pass its stamp only: its facts come from the
-    index row at that stamp (nothing read), else from the file; a suppression comment and
-    a changed file are honoured either way."""
+    index row at that stamp (nothing read; copied, or answered from the store when there
+    are many), else from the file; a suppression comment and a changed file are honoured."""
+    monkeypatch.setattr(project_index, "SERVED_FROM", served_from)
     root, cache = tmp_path / "project", tmp_path / "cache"
     files = _variant_project(root, 12)
     text = files[1].read_text(encoding="utf-8")
@@ -529,6 +540,7 @@ def test_files_passed_without_facts_give_the_findings_of_files_passed_with_them(
     files[2].write_text(_seed("eu-restrictions"), encoding="utf-8")
     monkeypatch.undo()
     monkeypatch.setattr(project_index, "RACY_NS", 0)
+    monkeypatch.setattr(project_index, "SERVED_FROM", served_from)
     assert _pass_findings(config, files, unchanged=set(files)) == _pass_findings(
         config, files, unchanged=set()
     )

@@ -45,6 +45,9 @@ RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
 FORMAT = "2"
 """Suffix of the stored tables; bump it when their layout or meaning changes."""
+SERVED_FROM = 500
+"""Above this many linted files passed without facts, they are answered from their stored rows
+(whole-project queries) instead of having their rows copied into the run's linted tables."""
 _BATCH = 500
 _BUSY_TIMEOUT_MS = 5000
 _WORK_CACHE_KIB = 2048
@@ -408,8 +411,10 @@ class ProjectIndex:
     # -- bringing the store up to date -----------------------------------------
 
     def fill_unchanged(self, read: Reader) -> None:
-        """Read the linted files passed without facts whose rows cannot stand for them; the
-        others stay unknown (``known = 0``) and are answered from their stored rows."""
+        """Read the linted files passed without facts whose rows cannot stand for them. The
+        others' rows are copied into the linted tables when there are at most
+        :data:`SERVED_FROM` of them; else they stay unknown (``known = 0``) and are answered
+        from their stored rows by whole-project queries."""
         conn = self.conn
         if not conn.execute(
             "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
@@ -417,6 +422,30 @@ class ProjectIndex:
             return
         params = {"project": self.project, "racy": RACY_NS}
         read_unknown(conn, self.root, read, _UNKNOWN_TO_READ, params)
+        if conn.execute(
+            f"SELECT count(*) > {SERVED_FROM} FROM linted_files WHERE known = 0"
+        ).fetchone()[0]:
+            return
+        # Few of them: copying their rows costs less than the whole-project queries.
+        conn.execute("BEGIN")
+        try:
+            conn.execute(
+                "INSERT OR REPLACE INTO linted_urls SELECT u.path, u.key, u.url, u.line, u.col,"
+                f" u.silenced, l.inode FROM linted_files l JOIN {URLS} u"
+                " ON u.project = :project AND u.path = l.path WHERE l.known = 0",
+                params,
+            )
+            conn.execute(
+                "INSERT INTO linted_uses SELECT u.path, u.field, u.scope, u.value, u.line, u.col,"
+                f" u.silenced FROM linted_files l JOIN {USES} u"
+                " ON u.project = :project AND u.path = l.path WHERE l.known = 0",
+                params,
+            )
+            conn.execute("UPDATE linted_files SET known = 1 WHERE known = 0")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def refresh(self, read: Reader) -> None:
         """Rewrite the rows of new, changed or damaged seeds: linted ones from this run's
