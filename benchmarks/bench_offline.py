@@ -357,23 +357,45 @@ def pss_sampler(root_pid: int, interval: float = 0.02) -> Iterator[dict[int, int
         thread.join()
 
 
+LAUNCHER = """
+import json, os, subprocess, sys
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(process.pid, flush=True)
+_, status, usage = os.wait4(process.pid, 0)
+print(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_maxrss]), flush=True)
+"""
+"""Starts the measured command from a fresh, small process and reports its exit and peak.
+
+Linux keeps a process's peak RSS across exec, and a forked child starts with its
+parent's pages: a command started straight from this benchmark (tens of MiB after
+listing 100,000 seeds) would report this process's size, not its own. The launcher
+is exec'd first, so the measured command is forked from an interpreter of a few MiB.
+"""
+
+
 def measure_memory(label: str, files: int, cmd: Sequence[str], cwd: Path) -> Memory:
-    """Run ``cmd`` in a fresh process and measure its peak memory."""
+    """Run ``cmd`` in a fresh process (started by :data:`LAUNCHER`) and measure its peak memory."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        cmd, cwd=cwd, env=SEEDLINT_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    launcher = subprocess.Popen(
+        [sys.executable, "-S", "-c", LAUNCHER, *cmd],
+        cwd=cwd,
+        env=SEEDLINT_ENV,
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    with pss_sampler(process.pid) as peaks:
-        # wait4 on this one child: its rusage covers the children it reaped (the workers),
-        # unlike getrusage(RUSAGE_CHILDREN), whose maxrss is the largest child of this run.
-        _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    assert launcher.stdout is not None
+    measured = int(launcher.stdout.readline())
+    with pss_sampler(measured) as peaks:
+        # wait4 on the command itself: its rusage covers the workers it reaped.
+        result = launcher.stdout.readline()
+    launcher.wait()
     seconds = time.perf_counter() - start
-    if process.returncode != 0:
-        sys.exit(f"bench_offline: {label}: exit {process.returncode}, expected 0")
+    returncode, max_rss_kib = json.loads(result)
+    if returncode != 0:
+        sys.exit(f"bench_offline: {label}: exit {returncode}, expected 0")
     observed = {pid: kib for pid, kib in peaks.items() if kib}
-    log(f"  {label} on {files:,}: max RSS {usage.ru_maxrss / 1024:.1f} MiB, {seconds:.1f} s")
-    return Memory(label, files, seconds, usage.ru_maxrss, sum(observed.values()), len(observed))
+    log(f"  {label} on {files:,}: max RSS {max_rss_kib / 1024:.1f} MiB, {seconds:.1f} s")
+    return Memory(label, files, seconds, max_rss_kib, sum(observed.values()), len(observed))
 
 
 # -- import time ------------------------------------------------------------------------
