@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -321,7 +320,7 @@ def _answered(found: Found, sealed: str, context: CheckContext) -> FileReport | 
     None when it must be linted (or its bytes compared)."""
     if found.shown is None:
         return None  # a link, or outside the root: lint_chunk decides what it is
-    stamp = _stamp_of(found.path)
+    stamp = FileStamp.of(found.path)
     entry = result_cache.unseal(sealed)
     if entry is None or not result_cache.same_bytes(entry, stamp):
         return None
@@ -329,16 +328,6 @@ def _answered(found: Found, sealed: str, context: CheckContext) -> FileReport | 
     if hit is None:
         return None
     return FileReport(found.shown, hit.diagnostics, stamp=stamp, unchanged=True)
-
-
-def _stamp_of(path: str) -> FileStamp | None:
-    """:meth:`FileStamp.of` for a path given as text (no Path object per file)."""
-    seen = time.time_ns()
-    try:
-        stat = os.stat(path)  # noqa: PTH116 - a path as text: no Path per file
-    except OSError:
-        return None
-    return FileStamp(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, seen)
 
 
 def _result_store(config: Config, context: CheckContext) -> ResultStore | None:
@@ -392,7 +381,7 @@ def _lint_found(
     if found.shown is not None:  # a plain file under the root (see discovery.Found)
         file: str | Path = found.path
         shown = found.shown
-        stamp = _stamp_of(found.path)  # before reading (see lint_file)
+        stamp = FileStamp.of(found.path)  # before reading (see lint_file)
     else:
         file = Path(found.path)
         real = file.resolve()

@@ -65,11 +65,13 @@ class FileStamp:
     """Wall-clock time of the stat() call."""
 
     @classmethod
-    def of(cls, path: Path | os.DirEntry[str]) -> FileStamp | None:
-        """The stamp of ``path`` now (take it before reading); None when it cannot be stat()ed."""
+    def of(cls, path: str | Path | os.DirEntry[str]) -> FileStamp | None:
+        """The stamp of ``path`` now (take it before reading); None when it cannot be stat()ed.
+
+        A path may be given as text: the per-file pass builds no ``Path`` per file."""
         seen = time.time_ns()
         try:
-            stat = path.stat()
+            stat = path.stat() if isinstance(path, os.DirEntry) else os.stat(path)  # noqa: PTH116
         except OSError:
             return None
         return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, seen)
