@@ -14,6 +14,7 @@ unchanged, and are read otherwise; the comparisons are SQL queries
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from seedlint.project_index import (
     UrlRow,
     UseRow,
     read_unknown,
+    transaction,
     url_row,
     use_rows,
     work_database,
@@ -213,21 +215,17 @@ class CrossFilePass:
         if not self._files:
             return
         conn = self.conn
-        conn.execute("BEGIN")
-        conn.executemany(
-            "DELETE FROM linted_uses WHERE path = ?", [(row[0],) for row in self._files]
-        )
-        conn.executemany(
-            "DELETE FROM linted_urls WHERE path = ?", [(row[0],) for row in self._files]
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?, ?)", self._files
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO linted_urls VALUES (?, ?, ?, ?, ?, ?, ?)", self._urls
-        )
-        conn.executemany("INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", self._uses)
-        conn.execute("COMMIT")
+        with transaction(conn):
+            paths = [(row[0],) for row in self._files]
+            conn.executemany("DELETE FROM linted_uses WHERE path = ?", paths)
+            conn.executemany("DELETE FROM linted_urls WHERE path = ?", paths)
+            conn.executemany(
+                "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?, ?)", self._files
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO linted_urls VALUES (?, ?, ?, ?, ?, ?, ?)", self._urls
+            )
+            conn.executemany("INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", self._uses)
         self._files, self._urls, self._uses = [], [], []
 
     def close(self) -> None:
@@ -275,10 +273,8 @@ class CrossFilePass:
 
     def _compare(self, enabled: Enabled, urls: str, values: str, project: int) -> list[Diagnostic]:
         conn = self.conn
-        began = not conn.in_transaction
-        if began:
-            conn.execute("BEGIN")
-        try:
+        # Inside the answering transaction when the index is used; a read of its own else.
+        with contextlib.nullcontext() if conn.in_transaction else transaction(conn):
             served = urls != queries.LINTED_URLS and bool(
                 conn.execute(queries.SERVED).fetchone()[0]
             )
@@ -294,9 +290,6 @@ class CrossFilePass:
                     served=served,
                 ),
             ]
-        finally:
-            if began:
-                conn.execute("COMMIT")
 
     def answer(self, action: Callable[[ProjectIndex], T]) -> T:
         """``action`` on the project index brought up to date with the walk and this run's

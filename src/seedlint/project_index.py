@@ -183,26 +183,31 @@ LEFT JOIN {SEEDS} f ON f.project = :project AND f.path = w.path
 WHERE f.path IS NULL OR NOT ({_SAME_STAMP})
    OR typeof(f.seen_ns) != 'integer' OR max(f.mtime_ns, f.ctime_ns) + :racy > f.seen_ns
 """
-_BAD_ROWS = f"""
-SELECT path FROM {URLS} WHERE project = :project
-    AND key IN (SELECT key FROM linted_urls) AND NOT (
-        typeof(path) = 'text' AND typeof(url) = 'text'
-        AND typeof(line) = 'integer' AND line >= 1 AND typeof(col) = 'integer' AND col >= 1)
-UNION
-SELECT path FROM {VALUES} WHERE project = :project
-    AND (field, scope) IN (SELECT field, scope FROM linted_uses)
-    AND NOT (typeof(path) = 'text' AND typeof(value) = 'text')
-"""
+_URL_ROW_OK = (
+    "typeof(path) = 'text' AND typeof(url) = 'text'"
+    " AND typeof(line) = 'integer' AND line >= 1 AND typeof(col) = 'integer' AND col >= 1"
+)
+_VALUE_ROW_OK = "typeof(path) = 'text' AND typeof(value) = 'text'"
+
+
+def _bad_rows(urls_among: str = "", values_among: str = "") -> str:
+    """The paths of damaged url and value rows of the project (only among those the extra
+    conditions select)."""
+    return (
+        f"SELECT path FROM {URLS} WHERE project = :project{urls_among}"
+        f" AND NOT ({_URL_ROW_OK})"
+        f" UNION SELECT path FROM {VALUES} WHERE project = :project{values_among}"
+        f" AND NOT ({_VALUE_ROW_OK})"
+    )
+
+
+_BAD_ROWS = _bad_rows(
+    " AND key IN (SELECT key FROM linted_urls)",
+    " AND (field, scope) IN (SELECT field, scope FROM linted_uses)",
+)
 """Damaged rows among those that can take part in an answer: a row whose key, field or scope
 is not text matches no linted fact, so only the rows sharing one are checked."""
-_ALL_BAD_ROWS = f"""
-SELECT path FROM {URLS} WHERE project = :project AND NOT (
-        typeof(path) = 'text' AND typeof(url) = 'text'
-        AND typeof(line) = 'integer' AND line >= 1 AND typeof(col) = 'integer' AND col >= 1)
-UNION
-SELECT path FROM {VALUES} WHERE project = :project
-    AND NOT (typeof(path) = 'text' AND typeof(value) = 'text')
-"""
+_ALL_BAD_ROWS = _bad_rows()
 """Damaged rows of the whole project: when linted files are answered from their stored rows,
 any stored key or value may take part in an answer."""
 _STALE_UNKNOWN = (
@@ -228,6 +233,20 @@ def work_database() -> sqlite3.Connection:
     conn.execute(f"PRAGMA cache_size = -{_WORK_CACHE_KIB}")
     conn.executescript(_WORK_SCHEMA)
     return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, *, immediate: bool = False) -> Iterator[None]:
+    """One transaction on ``conn``: committed when the block ends, rolled back on any error
+    (a half-done batch never stays behind)."""
+    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # SQLite may have rolled back already
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def url_row(entry: WebUrlEntry, inode: int) -> UrlRow:
@@ -267,8 +286,7 @@ def read_unknown(
         paths = [original_key(row[0]) for row in conn.execute(f"{query} LIMIT {_BATCH}", params)]
         if not paths:
             return
-        conn.execute("BEGIN")
-        try:
+        with transaction(conn):
             for path in paths:
                 key = stored_key(path)
                 entry, keywords = read(root / path, path)
@@ -283,10 +301,6 @@ def read_unknown(
                         "INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", use_rows(keywords)
                     )
                 conn.execute("UPDATE linted_files SET known = 1 WHERE path = ?", (key,))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
 
 class ProjectIndex:
@@ -368,12 +382,8 @@ class ProjectIndex:
 
     def walk(self, seeds: Iterable[tuple[os.DirEntry[str], str]]) -> None:
         """Stream the stamp of every seed into ``walk``; linted files keep their own stamp."""
-        conn = self.conn
-        conn.execute("BEGIN")
-        try:
+        with transaction(self.conn):
             self._walk(seeds)
-        finally:
-            conn.execute("COMMIT")
 
     def _walk(self, seeds: Iterable[tuple[os.DirEntry[str], str]]) -> None:
         conn = self.conn
@@ -429,8 +439,7 @@ class ProjectIndex:
         ).fetchone()[0]:
             return
         # Few of them: copying their rows costs less than the whole-project queries.
-        conn.execute("BEGIN")
-        try:
+        with transaction(conn):
             conn.execute(
                 "INSERT OR REPLACE INTO linted_urls SELECT u.path, u.key, u.url, u.line, u.col,"
                 f" u.silenced, l.inode FROM linted_files l JOIN {URLS} u"
@@ -444,10 +453,6 @@ class ProjectIndex:
                 params,
             )
             conn.execute("UPDATE linted_files SET known = 1 WHERE known = 0")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     def refresh(self, read: Reader) -> None:
         """Rewrite the rows of new, changed or damaged seeds: linted ones from this run's
@@ -499,14 +504,8 @@ class ProjectIndex:
         return not row[0]
 
     def _write(self, action: Callable[[], None]) -> None:
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self.conn, immediate=True):
             action()
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     def _forget(self, paths: list[str]) -> None:
         rows = [(self.project, path) for path in paths]
