@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +31,39 @@ def _private_cache_dir(
 ) -> None:
     """Never let a test read or write the user's real ~/.cache/seedlint."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
+def defects_project(root: Path) -> Path:
+    """``root`` as a project of seeds with defects of every kind, two sharing a webUrl (C010),
+    linted in one process."""
+    seeds = root / "seeds"
+    seeds.mkdir(parents=True)
+    for case in sorted(CASES.glob("*.txt")):
+        shutil.copyfile(case, seeds / case.name)
+    shutil.copyfile(REAL_SEED, seeds / "clean.txt")
+    shutil.copyfile(REAL_SEED, seeds / "clean_twin.txt")
+    (root / "seedlint.toml").write_text("jobs = 1\n")
+    return root
+
+
+def counting_scandir(pulled: list[str]) -> Any:
+    """A stand-in for ``os.scandir`` that appends each entry's name to ``pulled`` as it is
+    taken (to show that a folder is read entry by entry, not listed whole)."""
+    real = os.scandir
+
+    class Counting:
+        def __init__(self, path: str) -> None:
+            self.inner = real(path)
+
+        def __enter__(self) -> Counting:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.close()
+
+        def __iter__(self) -> Iterator[os.DirEntry[str]]:
+            for entry in self.inner:
+                pulled.append(entry.name)
+                yield entry
+
+    return Counting

@@ -11,27 +11,19 @@ aside and rebuilt, with a notice.
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import pytest
 
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME
-from tests.conftest import CASES, REAL_SEED
+from tests.conftest import defects_project
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Seeds with defects of every kind, two sharing a webUrl (C010)."""
-    root = tmp_path / "project"
-    seeds = root / "seeds"
-    seeds.mkdir(parents=True)
-    for case in sorted(CASES.glob("*.txt")):
-        shutil.copyfile(case, seeds / case.name)
-    shutil.copyfile(REAL_SEED, seeds / "clean.txt")
-    shutil.copyfile(REAL_SEED, seeds / "clean_twin.txt")
-    (root / "seedlint.toml").write_text("jobs = 1\n")
+    root = defects_project(tmp_path / "project")
     monkeypatch.chdir(root)
     return root
 

@@ -3,9 +3,7 @@ without resolving (or remembering) every file it walks."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from seedlint import discovery, linter, result_cache
 from seedlint.cli import main
 from seedlint.config import Config
 from seedlint.discovery import DiscoveryError, display_path, stream
-from tests.conftest import REAL_SEED
+from tests.conftest import REAL_SEED, counting_scandir
 
 
 @pytest.fixture
@@ -145,26 +143,9 @@ def test_an_unordered_stream_takes_a_big_folder_entry_by_entry(
 ) -> None:
     """Linting without probing never holds a whole big folder; small ones stay sorted."""
     pulled: list[str] = []
-    real = os.scandir
-
-    class Counting:
-        def __init__(self, path: str) -> None:
-            self.inner = real(path)
-
-        def __enter__(self) -> Counting:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.inner.close()
-
-        def __iter__(self) -> Iterator[os.DirEntry[str]]:
-            for entry in self.inner:
-                pulled.append(entry.name)
-                yield entry
-
     for n in range(40):
         (root / "seeds" / "sub" / f"more{n:02d}.txt").write_text("x", encoding="utf-8")
-    monkeypatch.setattr(discovery.os, "scandir", Counting)
+    monkeypatch.setattr(discovery.os, "scandir", counting_scandir(pulled))
     monkeypatch.setattr(discovery, "SORTED_UP_TO", 8)
     found = stream([Path("seeds")], Config(root=root), ordered=False)
     first = [next(found).shown for _ in range(2)]

@@ -32,7 +32,7 @@ from seedlint.config import Config, load_config
 from seedlint.diagnostics import Diagnostic
 from seedlint.linter import lint_paths
 from seedlint.project_index import FORMAT
-from tests.conftest import CASES, FIXED_NOW, SEEDS
+from tests.conftest import CASES, FIXED_NOW, SEEDS, counting_scandir
 
 SEED = (CASES / "valid" / "minimal.txt").read_text(encoding="utf-8")
 
@@ -575,24 +575,7 @@ def test_the_project_walk_takes_a_folder_entry_by_entry(
     root = tmp_path / "project"
     _project(root, count=40, duplicate=False)
     pulled: list[str] = []
-    real = os.scandir
-
-    class Counting:
-        def __init__(self, path: str) -> None:
-            self.inner = real(path)
-
-        def __enter__(self) -> Counting:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.inner.close()
-
-        def __iter__(self) -> Iterator[os.DirEntry[str]]:
-            for entry in self.inner:
-                pulled.append(entry.name)
-                yield entry
-
-    monkeypatch.setattr(discovery.os, "scandir", Counting)
+    monkeypatch.setattr(discovery.os, "scandir", counting_scandir(pulled))
     seeds = discovery.project_seeds(root.resolve(), Config(root=root))
     first = next(seeds)
     assert first[1].startswith("seeds/") and len(pulled) <= 3  # root entries and one seed

@@ -19,7 +19,7 @@ from seedlint import lint_text, linter
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME, Config
 from seedlint.result_cache import NAMESPACE, TIME_DEPENDENT
-from tests.conftest import CASES, FIXED_NOW, PROJECT, REAL_SEED
+from tests.conftest import CASES, FIXED_NOW, PROJECT, REAL_SEED, defects_project
 
 FORMATS = ("text", "json")
 
@@ -27,14 +27,7 @@ FORMATS = ("text", "json")
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project of seeds with defects of every kind, two sharing a webUrl (C010)."""
-    root = tmp_path / "project"
-    seeds = root / "seeds"
-    seeds.mkdir(parents=True)
-    for case in sorted(CASES.glob("*.txt")):
-        shutil.copyfile(case, seeds / case.name)
-    shutil.copyfile(REAL_SEED, seeds / "clean.txt")
-    shutil.copyfile(REAL_SEED, seeds / "clean_twin.txt")
-    (root / "seedlint.toml").write_text("jobs = 1\n")
+    root = defects_project(tmp_path / "project")
     monkeypatch.chdir(root)
     return root
 
