@@ -14,6 +14,7 @@ linted files, and compares a file outside the project with nothing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -32,6 +33,7 @@ from seedlint.config import Config, load_config
 from seedlint.diagnostics import Diagnostic
 from seedlint.linter import lint_paths
 from seedlint.project_index import FORMAT
+from seedlint.rules.vocabulary import KeywordFacts
 from tests.conftest import CASES, FIXED_NOW, SEEDS, counting_scandir
 
 SEED = (CASES / "valid" / "minimal.txt").read_text(encoding="utf-8")
@@ -493,20 +495,40 @@ def test_unchanged_linted_files_are_answered_from_their_stored_rows(
 
 
 def _pass_findings(
-    config: Config, files: list[Path], *, unchanged: set[Path], warm_first: bool = False
+    config: Config,
+    files: list[Path],
+    *,
+    unchanged: set[Path],
+    bulk: bool = False,
+    facts_first: bool = False,
 ) -> list[Diagnostic]:
-    """The cross-file findings of ``files``, those in ``unchanged`` passed without facts."""
+    """The cross-file findings of ``files``, those in ``unchanged`` passed without facts (one
+    by one, or with ``bulk`` in one add_unchanged_many call at the end). ``facts_first``: each
+    of those is first passed with the facts of the file before it, which must not count."""
     from seedlint.linter import lint_file, make_context
 
     context = make_context(config, FIXED_NOW)
     scan = cross_file.CrossFilePass(config)
+    rows: list[cross_file.StampRow] = []
+    earlier = None
     for file in files:
         report = lint_file(file, context)
-        if file in unchanged:
-            scan.add_unchanged(report.path, report.stamp)
-        else:
+        assert report.stamp is not None
+        if facts_first and file in unchanged and earlier is not None:
+            assert earlier.web_url is not None and earlier.keywords is not None
+            wrong = dataclasses.replace(earlier.web_url, path=report.path)
+            uses = KeywordFacts(report.path, earlier.keywords.uses)
+            scan.add(report.path, report.stamp, wrong, uses)
+        if file not in unchanged:
             scan.add(report.path, report.stamp, report.web_url, report.keywords)
+        elif bulk:
+            stamp = report.stamp
+            rows.append((report.path, *dataclasses.astuple(stamp)))
+        else:
+            scan.add_unchanged(report.path, report.stamp)
+        earlier = report
         assert len(scan._files) < cross_file._BATCH  # streamed out, never piling up
+    scan.add_unchanged_many(iter(rows))
     return scan.finish(lambda code, shown: True)
 
 
@@ -544,6 +566,37 @@ def test_files_passed_without_facts_give_the_findings_of_files_passed_with_them(
     assert _pass_findings(config, files, unchanged=set(files)) == _pass_findings(
         config, files, unchanged=set()
     )
+
+
+@pytest.mark.parametrize("served_from", [0, 500])
+def test_files_passed_in_bulk_give_the_findings_of_files_passed_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None, served_from: int
+) -> None:
+    """add_unchanged_many means what add_unchanged means row by row: also for names SQLite
+    cannot store as text or that look escaped, over more than one batch, and for a file
+    passed with (wrong) facts first: the last pass of a file wins."""
+    monkeypatch.setattr(project_index, "SERVED_FROM", served_from)
+    monkeypatch.setattr(cross_file, "_BATCH", 5)
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _variant_project(root, 12)
+    odd = [
+        root / "seeds" / os.fsdecode(b"bad\xff.txt"),
+        root / "\ufdd0x" / "seeds" / "escaped-looking.txt",
+        root / "seeds" / "\ufdd0.txt",
+    ]
+    odd[1].parent.mkdir(parents=True)
+    for number, file in enumerate(odd):
+        file.write_text(_seed("eu-restrictions" if number else f"odd-{number}"), "utf-8")
+    files += odd
+    config = _config(root, cache)
+    given = _pass_findings(config, files, unchanged=set())
+    assert sorted(d.code for d in given) == ["C010"] * 4 + ["C016"]
+    for facts_first in (False, True):
+        bulk = _pass_findings(
+            config, files, unchanged=set(files[1:]), bulk=True, facts_first=facts_first
+        )
+        assert bulk == given
+    assert _pass_findings(config, files, unchanged=set(files), bulk=True) == given
 
 
 def test_counting_each_linted_value_or_whole_fields_gives_one_answer(

@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,6 +54,11 @@ Enabled = Callable[[str, str], bool]
 _BATCH = 500
 _FRESH_TRIES = 3
 T = TypeVar("T")
+StampRow = tuple[str, int, int, int, int, int]
+"""A linted file passed without facts: display path, then a FileStamp's fields in order."""
+_MARKER = stored_key("\udc80")[0]
+"""The first character of every key :func:`stored_key` escapes."""
+_INSERT_UNKNOWN = "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?, 0)"
 
 
 def web_url_fact(document: SeedDocument | None, path: str) -> WebUrlEntry | None:
@@ -158,6 +165,21 @@ def _file_row(shown: str, stamp: FileStamp, *, known: bool) -> tuple[object, ...
     )
 
 
+def _storable(batch: list[StampRow]) -> bool:
+    """Every display path of ``batch`` is stored as it is (:func:`stored_key` keeps it): all
+    are checked at once, on one string joined in C (a name holds no NUL)."""
+    joined = "\0".join(map(itemgetter(0), batch))
+    if f"\0{_MARKER}" in joined or joined.startswith(_MARKER):
+        return False
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class CrossFilePass:
     """C010, C016 and C017, fed file by file as the per-file pass streams its results.
 
@@ -174,6 +196,10 @@ class CrossFilePass:
         self._files: list[tuple[object, ...]] = []
         self._urls: list[UrlRow] = []
         self._uses: list[UseRow] = []
+        self._with_facts = False
+        """Some file was added with its facts (add): a later add_unchanged_many may name it."""
+        self._purge = False
+        """Facts of files added again without them may be left in the linted tables."""
         self.warnings: list[str] = []
 
     @property
@@ -196,8 +222,10 @@ class CrossFilePass:
         self._files.append(_file_row(shown, stamp, known=True))
         if fact is not None:
             self._urls.append(url_row(fact, stamp.inode))
+            self._with_facts = True
         if keywords is not None:
             self._uses.extend(use_rows(keywords))
+            self._with_facts = True
         if len(self._files) >= _BATCH:
             self._flush()
 
@@ -207,9 +235,32 @@ class CrossFilePass:
         that stamp, or the file is read again."""
         if stamp is None:
             return
+        self._purge = self._purge or self._with_facts
         self._files.append(_file_row(shown, stamp, known=False))
         if len(self._files) >= _BATCH:
             self._flush()
+
+    def add_unchanged_many(self, rows: Iterable[StampRow]) -> None:
+        """:meth:`add_unchanged` for many files at once, each row ``(shown, size, mtime_ns,
+        ctime_ns, inode, seen_ns)``: no Python object is made per row. A file without a stamp
+        (outside the root, gone) is not passed at all.
+
+        The rows go to SQLite as they are, in batches; a batch with a name SQLite cannot
+        store as text (or one that looks escaped) is escaped row by row instead.
+        """
+        pending = iter(rows)
+        batch = list(islice(pending, _BATCH))
+        if not batch:
+            return
+        self._flush()
+        self._purge = self._purge or self._with_facts
+        conn = self.conn
+        with transaction(conn):
+            while batch:
+                if not _storable(batch):
+                    batch = [(stored_key(row[0]), *row[1:]) for row in batch]
+                conn.executemany(_INSERT_UNKNOWN, batch)
+                batch = list(islice(pending, _BATCH))
 
     def _flush(self) -> None:
         if not self._files:
@@ -228,6 +279,20 @@ class CrossFilePass:
             conn.executemany("INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", self._uses)
         self._files, self._urls, self._uses = [], [], []
 
+    def _settle(self) -> None:
+        """Write what is buffered, and forget the facts of files added with them and then
+        again without (the last wins, as with :meth:`add`)."""
+        self._flush()
+        if not self._purge:
+            return
+        with transaction(self.conn):
+            for table in ("linted_urls", "linted_uses"):
+                self.conn.execute(
+                    f"DELETE FROM {table} WHERE path IN"
+                    " (SELECT path FROM linted_files WHERE known = 0)"
+                )
+        self._purge = False
+
     def close(self) -> None:
         """Drop the scratch database."""
         if self._conn is not None:
@@ -242,7 +307,7 @@ class CrossFilePass:
     ) -> list[Diagnostic]:
         """C010 for every linted file (inside the root) whose webUrl another seed has; C016
         and C017 for its keyword values that are rare variants of the project's common ones."""
-        self._flush()
+        self._settle()
         if self._conn is None or not queries.anything_enabled(self.conn, enabled):
             self.close()
             return []
@@ -296,7 +361,7 @@ class CrossFilePass:
         linted files, in one read transaction in which every walked seed's row is at its
         stamp. A cache file that fails (damaged, locked for too long) gives way to an empty
         in-memory store: the answer is the same, only slower."""
-        self._flush()
+        self._settle()
         name = project_name(self.root, self.config)
         index = ProjectIndex(self.conn, self.root, self.config.cache_dir)
         try:
