@@ -18,7 +18,7 @@ import pytest
 from seedlint import lint_text, linter
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME, Config
-from seedlint.result_cache import NAMESPACE, TIME_DEPENDENT
+from seedlint.result_cache import CLEAN_NAMESPACE, NAMESPACE, TIME_DEPENDENT
 from tests.conftest import CASES, FIXED_NOW, PROJECT, REAL_SEED, defects_project
 
 FORMATS = ("text", "json")
@@ -313,3 +313,129 @@ def test_a_run_on_a_few_named_files_leaves_the_result_cache_alone(
     assert opened == []
     _run(capsys, "seeds")  # a folder: the cache is used
     assert len(opened) == 1
+
+
+def _clean_copies(project: Path, count: int) -> list[str]:
+    """``count`` clean seeds (each with its own webUrl); their display paths."""
+    text = REAL_SEED.read_text(encoding="utf-8")
+    shown = []
+    for index in range(count):
+        name = f"seeds/copy{index:02d}.txt"
+        (project / name).write_text(text.replace("/202010/", f"/202010/{index}-"))
+        shown.append(name)
+    return shown
+
+
+def _answered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every file whose stored entry is opened in the parent (not proven clean)."""
+    opened: list[str] = []
+    original = linter._answered
+
+    def counting(found: Any, sealed: str, context: Any) -> Any:
+        opened.append(found.shown)
+        return original(found, sealed, context)
+
+    monkeypatch.setattr(linter, "_answered", counting)
+    return opened
+
+
+def _clean_records(project: Path) -> dict[str, str]:
+    with sqlite3.connect(project / "cache" / CACHE_FILE_NAME) as connection:
+        rows = connection.execute(
+            "SELECT key, value FROM entries WHERE namespace LIKE ?", (CLEAN_NAMESPACE + "%",)
+        ).fetchall()
+    return {Path(key).relative_to(project).as_posix(): value for key, value in rows}
+
+
+def _settled_cache(capsys: pytest.CaptureFixture[str]) -> None:
+    """Runs that leave every file's entry and clean record stored at a settled stamp."""
+    _run(capsys)
+    time.sleep(1.2)
+    _run(capsys)
+
+
+def test_clean_unchanged_files_are_proven_by_their_clean_records_alone(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _clean_copies(project, 5)
+    uncached = Config(root=project, jobs=1, cache=False)
+    flagged = {
+        d.path
+        for d in linter.lint_paths([project / "seeds"], uncached).diagnostics
+        if d.code != "C010"  # a cross-file finding: the file itself is clean
+    }
+    seeds = {f"seeds/{path.name}" for path in (project / "seeds").iterdir()}
+    clean = seeds - flagged
+    assert {"seeds/clean.txt", "seeds/clean_twin.txt", "seeds/copy04.txt"} <= clean
+    expected = _run(capsys, "--no-cache")
+    _settled_cache(capsys)
+    assert set(_clean_records(project)) == clean
+    opened, read = _answered(monkeypatch), _reads(monkeypatch)
+    assert _run(capsys) == expected
+    assert read == []
+    assert opened, "files with findings open their entries"
+    assert not set(opened) & set(clean)
+
+
+def test_damaged_or_planted_clean_records_prove_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copies = _clean_copies(project, 4)
+    expected = _run(capsys, "--no-cache")
+    _settled_cache(capsys)
+    records = _clean_records(project)
+    judged, token = records[copies[1]].split(" ")
+    damage = {
+        copies[0]: "not a record",
+        copies[1]: f"{float(judged) - 3600!r} {token}",  # judged earlier: the token no longer fits
+        copies[2]: f"{judged} {'0' * len(token)}",
+        # A record copied onto a file with findings (a planted "clean").
+        "seeds/E003_quality_string.txt": records[copies[3]],
+    }
+    with sqlite3.connect(project / "cache" / CACHE_FILE_NAME) as connection:
+        for shown, value in damage.items():
+            connection.execute(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, 0, NULL)",
+                (
+                    f"{CLEAN_NAMESPACE}{_fingerprint_of(connection)}",
+                    str(project / shown),
+                    value,
+                ),
+            )
+    opened = _answered(monkeypatch)
+    assert _run(capsys) == expected
+    assert set(damage) <= set(opened)
+
+
+def _fingerprint_of(connection: sqlite3.Connection) -> str:
+    (namespace,) = connection.execute(
+        "SELECT DISTINCT namespace FROM entries WHERE namespace LIKE ?", (CLEAN_NAMESPACE + "%",)
+    ).fetchone()
+    return str(namespace)[len(CLEAN_NAMESPACE) :]
+
+
+def test_a_file_that_gains_findings_loses_its_clean_record(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _settled_cache(capsys)
+    assert "seeds/clean.txt" in _clean_records(project)
+    seed = project / "seeds" / "clean.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("quality: 33", "quality: -3"))
+    _run(capsys)
+    assert "seeds/clean.txt" not in _clean_records(project)
+
+
+def test_a_clean_record_judged_after_the_run_s_now_is_not_trusted(project: Path) -> None:
+    config = Config(root=project, jobs=1, cache_dir=project / "cache")
+    later = FIXED_NOW + timedelta(days=3650)
+    linter.lint_paths([project / "seeds"], config, now=later)
+    time.sleep(1.2)
+    linter.lint_paths([project / "seeds"], config, now=later)  # settled: records stored
+    assert "seeds/clean.txt" in _clean_records(project)
+    judged = float(_clean_records(project)["seeds/clean.txt"].split(" ")[0])
+    assert judged == later.timestamp()
+    uncached = Config(root=project, jobs=1, cache=False)
+    assert (
+        linter.lint_paths([project / "seeds"], config, now=FIXED_NOW).diagnostics
+        == linter.lint_paths([project / "seeds"], uncached, now=FIXED_NOW).diagnostics
+    )

@@ -20,7 +20,7 @@ from seedlint.discovery import Found, display_path, escapes_root, inside_root, s
 from seedlint.document import ReadResult, SeedDocument, parse_seed, read_seed_file
 from seedlint.project_index import FileStamp
 from seedlint.registry import RuleSelection
-from seedlint.result_cache import ResultStore
+from seedlint.result_cache import Entry, ResultStore, UnchangedFiles, proven_clean
 from seedlint.rules import consistency, dates, editorial, structure, urls, vocabulary
 from seedlint.rules import schema as schema_rules
 from seedlint.rules.consistency import WebUrlEntry
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from seedlint.online import UrlUse
     from seedlint.probe import ProgressSnapshot
 
+LOOKUP_SIZE = 256
+"""Files whose stored results are looked up in one query."""
 CHUNK_SIZE = 64
 """Files per worker task; a pool starts only once this many files wait to be linted (fewer
 cost less to lint here than a pool costs to start)."""
@@ -157,6 +159,12 @@ def lint_paths(
     )
     try:
         for report in reports:
+            if isinstance(report, UnchangedFiles):
+                done += len(report.rows)
+                report.record(duplicates)
+                if config.output_format == "junit":
+                    checked.extend(row[0] for row in report.rows)
+                continue
             done += 1
             diagnostics.extend(report.diagnostics)
             report.record(duplicates)
@@ -232,22 +240,31 @@ def _lint_files(
     collect_urls: bool,
     notices: list[str] | None = None,
     use_cache: bool = True,
-) -> Generator[FileReport, None, None]:
-    """Reports of ``files`` as they come: unchanged files straight from the result cache,
-    the others linted here or, once there are enough of them, by a pool of workers."""
+) -> Generator[FileReport | UnchangedFiles, None, None]:
+    """Reports of ``files`` as they come: unchanged files straight from the result cache (those
+    proven clean by their clean records in bulk), the others linted here or, once there are
+    enough of them, by a pool of workers."""
     context = _context(config, now, collect_urls=collect_urls)  # before any fork
     store = _result_store(config, context) if use_cache else None
     jobs = config.jobs or os.cpu_count() or 1
     pool: Any = None
     in_flight: deque[Any] = deque()  # the workers' pending chunks, in the order sent
     waiting: list[tuple[Found, str | None]] = []  # files to lint, with their stored entry
+    instant = context.now.timestamp()
     try:
-        for files_ in _batches(files, CHUNK_SIZE):
+        for batch in _batches(files, LOOKUP_SIZE if store is not None else CHUNK_SIZE):
+            files_ = batch
+            if store is not None:
+                unchanged, files_ = proven_clean(batch, store, instant)
+                if unchanged.rows:
+                    yield unchanged
             stored = store.lookup(found.path for found in files_) if store is not None else {}
             for found in files_:
                 sealed = stored.get(found.path)
                 hit = None if sealed is None else _answered(found, sealed, context)
                 if hit is not None:
+                    if store is not None and not hit.diagnostics:  # stored before its record
+                        store.add_clean(found.path, hit.stamp, hit.path, context.now)
                     yield hit
                 else:
                     waiting.append((found, sealed))
@@ -303,7 +320,7 @@ def _start_pool(jobs: int, context: CheckContext) -> Any:
 
 
 def _stored(
-    linted: tuple[list[FileReport], list[tuple[str, str]]], store: ResultStore | None
+    linted: tuple[list[FileReport], list[Entry]], store: ResultStore | None
 ) -> list[FileReport]:
     reports, entries = linted
     if store is not None:
@@ -351,25 +368,26 @@ def _init_worker(context: CheckContext) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _lint_chunk(chunk: Chunk) -> tuple[list[FileReport], list[tuple[str, str]]]:
+def _lint_chunk(chunk: Chunk) -> tuple[list[FileReport], list[Entry]]:
     assert _WORKER_CONTEXT is not None
     return lint_chunk(chunk, _WORKER_CONTEXT)
 
 
-def lint_chunk(
-    chunk: Chunk, context: CheckContext
-) -> tuple[list[FileReport], list[tuple[str, str]]]:
+def lint_chunk(chunk: Chunk, context: CheckContext) -> tuple[list[FileReport], list[Entry]]:
     """Reports of a chunk's files (from the cache where their bytes are known) and the new
     cache entries, sealed (see :func:`result_cache.seal`)."""
     files, stored = chunk
     reports: list[FileReport] = []
-    entries: list[tuple[str, str]] = []
+    entries: list[Entry] = []
     for index, found in enumerate(files):
         sealed = None if stored is None else stored[index]
         report, entry = _lint_found(found, sealed, context, caching=stored is not None)
         reports.append(report)
         if entry is not None:
-            entries.append((found.path, entry))
+            clean = result_cache.clean_record(
+                found.path, report.stamp, report.path, context.now, report.diagnostics
+            )
+            entries.append((found.path, entry, clean))
     return reports, entries
 
 

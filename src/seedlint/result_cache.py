@@ -22,7 +22,12 @@ own "now") is a miss, so the file is linted again.
 
 A file whose stamp (size, mtime, ctime, inode) is the one stored, taken when
 the file had not changed for a while, is trusted without reading it, as git
-trusts its index; any other file is read and its bytes' digest compared.
+trusts its index; any other file is read and its bytes' digest compared. A file
+found clean at such a stamp also gets a *clean token*: a digest of its path,
+stamp, display path and judging instant. A warm run looks up the tokens of a
+batch of files first, and a file whose current stamp gives its token back is
+clean and unchanged without its entry being opened: most files of a warm run
+cost one stat() and one hash.
 
 The cache never changes a result; at worst it costs a re-lint. Every entry
 is stored with a digest of its own text: a damaged or unreadable entry is a
@@ -35,19 +40,24 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from seedlint.cache import ResultCache
 from seedlint.config import CACHE_FILE_NAME, Config, default_cache_dir
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
+from seedlint.discovery import Found
 from seedlint.project_index import FileStamp
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts, decode_uses, encode_uses
 from seedlint.version import __version__
+
+if TYPE_CHECKING:
+    from seedlint.cross_file import CrossFilePass, StampRow
 
 try:
     # hashlib's blake2b is this very function; importing hashlib first loads OpenSSL
@@ -59,6 +69,10 @@ except ImportError:  # pragma: no cover - an interpreter without the builtin mod
 FORMAT = 3
 """Bump when the entry layout or the fingerprint's recipe changes."""
 NAMESPACE = f"results:{FORMAT}:"
+CLEAN_NAMESPACE = f"results:{FORMAT}c:"
+"""Where a file found clean at a settled stamp also has a *clean token* (see :func:`clean_token`):
+a warm run proves such a file unchanged with one stat() and one hash, without opening its
+entry."""
 TTL_SECONDS = 30 * 24 * 3600.0
 """Entries go after a month, used or not (the file is then linted once more), so the
 entries of old fingerprints do not pile up."""
@@ -152,6 +166,41 @@ def fingerprint(config: Config, schema_path: Path) -> str:
         value = getattr(config, item.name)
         parts.append(f"{item.name}={value.resolve() if item.name == 'root' else value!r}")
     return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
+
+
+def clean_token(path: str, stamp: tuple[int, int, int, int], shown: str, judged: str) -> str:
+    """What proves a file clean and unchanged: ``path`` (as discovered) had ``stamp`` (size,
+    mtime, ctime, inode; settled) and ``shown`` as display path when judged clean at
+    ``judged`` (a timestamp, as stored)."""
+    size, mtime_ns, ctime_ns, inode = stamp
+    text = f"{path}\0{size}\0{mtime_ns}\0{ctime_ns}\0{inode}\0{shown}\0{judged}"
+    return digest(text.encode("utf-8", "surrogatepass"))
+
+
+def clean_record(
+    path: str, stamp: FileStamp | None, shown: str, now: datetime, diagnostics: list[Diagnostic]
+) -> str | None:
+    """The stored form of a clean token (``"<judged> <token>"``); None when the file has
+    findings or its stamp cannot be trusted (taken too soon after a change)."""
+    key = _stamp_key(stamp)
+    if diagnostics or key is None:
+        return None
+    judged = repr(now.timestamp())
+    return f"{judged} {clean_token(path, (key[0], key[1], key[2], key[3]), shown, judged)}"
+
+
+def proves_clean(
+    record: str, path: str, stamp: tuple[int, int, int, int], shown: str, now: float
+) -> bool:
+    """True when ``record`` (from :func:`clean_record`) vouches that the file at ``path``,
+    with this ``stamp`` now, is unchanged and was clean when judged no later than ``now``."""
+    judged, _, token = record.partition(" ")
+    try:
+        if float(judged) > now:
+            return False
+    except ValueError:
+        return False
+    return clean_token(path, stamp, shown, judged) == token
 
 
 @dataclass(frozen=True)
@@ -313,6 +362,49 @@ def unseal(value: object) -> Any:
         return None
 
 
+class UnchangedFiles(NamedTuple):
+    """Files of one batch proven clean and unchanged by their clean records: no findings, and
+    no facts (the cross-file pass takes them from the project index at these stamps)."""
+
+    rows: list[StampRow]
+
+    def record(self, duplicates: CrossFilePass) -> None:
+        """Hand these files to the cross-file pass."""
+        duplicates.add_unchanged_many(self.rows)
+
+
+def proven_clean(
+    files: list[Found], store: ResultStore, now: float
+) -> tuple[UnchangedFiles, list[Found]]:
+    """The files whose clean record their current stamp proves (see
+    :func:`proves_clean`), as rows for the cross-file pass; and the others."""
+    records = store.clean_records(found.path for found in files if found.shown is not None)
+    if not records:
+        return UnchangedFiles([]), files
+    seen = time.time_ns()  # before any stat(): a stamp taken later is only safer
+    rows: list[StampRow] = []
+    others: list[Found] = []
+    for found in files:
+        record = records.get(found.path)
+        shown = found.shown
+        if record is not None and shown is not None:
+            try:
+                stat = os.stat(found.path)  # noqa: PTH116 - a path as text: no Path per file
+            except OSError:
+                pass
+            else:
+                stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                if proves_clean(record, found.path, stamp, shown, now):
+                    rows.append((shown, *stamp, seen))
+                    continue
+        others.append(found)
+    return UnchangedFiles(rows), others
+
+
+Entry = tuple[str, str, str | None]
+"""A new result to store: the path as discovered, its sealed entry and its clean record."""
+
+
 class ResultStore:
     """One run's view of the result cache: look up a chunk of files, store new results."""
 
@@ -320,7 +412,10 @@ class ResultStore:
         self.location = location
         self.namespace = NAMESPACE + fingerprint
         self._cache: ResultCache | None = None
+        self.clean_namespace = CLEAN_NAMESPACE + fingerprint
         self._pending: list[tuple[str, str]] = []
+        self._clean: list[tuple[str, str]] = []
+        self._unclean: list[str] = []
         self._wrote = False
         self.warnings: list[str] = []
         """What the store had to say (a corrupt file set aside ...), once closed."""
@@ -340,6 +435,13 @@ class ResultStore:
 
     def lookup(self, paths: Iterable[str]) -> dict[str, str]:
         """The stored entries of these paths, sealed (:func:`unseal` checks and opens one)."""
+        return self._select(self.namespace, paths)
+
+    def clean_records(self, paths: Iterable[str]) -> dict[str, str]:
+        """The clean records of these paths (:func:`proves_clean` checks one)."""
+        return self._select(self.clean_namespace, paths)
+
+    def _select(self, namespace: str, paths: Iterable[str]) -> dict[str, str]:
         wanted = list(paths)
         if not wanted:
             return {}
@@ -348,22 +450,40 @@ class ResultStore:
             "SELECT key, value FROM entries WHERE namespace = :namespace"
             f" AND key IN ({','.join(':' + name for name in names)})"
             " AND (expires_at IS NULL OR expires_at > :now)",
-            {"namespace": self.namespace, "now": self.cache.clock(), **names},
+            {"namespace": namespace, "now": self.cache.clock(), **names},
         )
         return {key: value for key, value in rows if isinstance(value, str)}
 
-    def add(self, entries: Iterable[tuple[str, str]]) -> None:
-        """Remember new results, each sealed by :func:`seal`; written in batches."""
-        self._pending.extend(entries)
+    def add(self, entries: Iterable[Entry]) -> None:
+        """Remember new results: each path with its entry sealed by :func:`seal` and its clean
+        record (:func:`clean_record`, or None); written in batches."""
+        for path, sealed, clean in entries:
+            self._pending.append((path, sealed))
+            if clean is None:
+                self._unclean.append(path)
+            else:
+                self._clean.append((path, clean))
         if len(self._pending) >= 500:
             self.flush()
 
+    def add_clean(self, path: str, stamp: FileStamp | None, shown: str, now: datetime) -> None:
+        """Give a file found clean and unchanged by its stored entry its clean record."""
+        record = clean_record(path, stamp, shown, now, [])
+        if record is not None:
+            self._clean.append((path, record))
+
     def flush(self) -> None:
-        """Write what is pending in one transaction."""
+        """Write what is pending (each kind in one transaction)."""
         if self._pending:
             self.cache.put_many(self.namespace, self._pending, ttl=TTL_SECONDS, encoded=True)
             self._pending = []
             self._wrote = True
+        if self._clean:
+            self.cache.put_many(self.clean_namespace, self._clean, ttl=TTL_SECONDS, encoded=True)
+            self._clean = []
+        if self._unclean:  # an earlier clean record of the file must not outlive its entry
+            self.cache.delete_many(self.clean_namespace, self._unclean)
+            self._unclean = []
 
     def close(self) -> None:
         """Write what is pending and close the store; its warnings stay in ``warnings``."""

@@ -25,6 +25,7 @@ from seedlint.discovery import display_path, escapes_root, stream
 from seedlint.document import read_seed_file
 from seedlint.formats import ascii_host
 from seedlint.linter import FileReport, _lint_files, is_enabled
+from seedlint.result_cache import UnchangedFiles
 
 if TYPE_CHECKING:
     from seedlint.online import UrlUse
@@ -109,6 +110,10 @@ def run_shard(
     reports = _lint_files(own, config, now, collect_urls=probing, notices=notices)
     try:
         for report in reports:
+            if isinstance(report, UnchangedFiles):
+                report.record(duplicates)
+                checked.extend(row[0] for row in report.rows)
+                continue
             diagnostics.extend(report.diagnostics)
             report.record(duplicates)
             if report.url_uses:

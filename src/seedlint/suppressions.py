@@ -49,24 +49,18 @@ class Suppressions(NamedTuple):
         return False
 
 
-_MENTION = lazy_pattern(r"#\s*seedlint", re.IGNORECASE)
-"""What every inline comment starts with (:data:`_COMMENT` in any case, without its context)."""
+_MENTION = re.compile("seedlint", re.IGNORECASE)
 
 
 def may_suppress(text: str) -> bool:
     """Cheap test: can ``text`` hold an inline suppression at all?
 
-    Only at a ``#``: ``str.find`` jumps from one to the next (a seed has few), and
-    the case-insensitive match is tried there alone. A regex search of the whole
-    text costs tens of microseconds when the text is not ASCII, as most seeds are
-    not (their image URLs).
+    ASCII text (nearly every seed) is lowercased and searched as a plain string,
+    several times faster than a case-insensitive regex; in ASCII the two agree.
     """
-    at = text.find("#")
-    while at >= 0:
-        if _MENTION().match(text, at) is not None:
-            return True
-        at = text.find("#", at + 1)
-    return False
+    if text.isascii():
+        return "seedlint" in text.lower()
+    return _MENTION.search(text) is not None
 
 
 def suppressions_of(document: SeedDocument) -> Suppressions:
