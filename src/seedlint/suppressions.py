@@ -49,18 +49,24 @@ class Suppressions(NamedTuple):
         return False
 
 
-_MENTION = re.compile("seedlint", re.IGNORECASE)
+_MENTION = lazy_pattern(r"#\s*seedlint", re.IGNORECASE)
+"""What every inline comment starts with (:data:`_COMMENT` in any case, without its context)."""
 
 
 def may_suppress(text: str) -> bool:
     """Cheap test: can ``text`` hold an inline suppression at all?
 
-    ASCII text (nearly every seed) is lowercased and searched as a plain string,
-    several times faster than a case-insensitive regex; in ASCII the two agree.
+    Only at a ``#``: ``str.find`` jumps from one to the next (a seed has few), and
+    the case-insensitive match is tried there alone. A regex search of the whole
+    text costs tens of microseconds when the text is not ASCII, as most seeds are
+    not (their image URLs).
     """
-    if text.isascii():
-        return "seedlint" in text.lower()
-    return _MENTION.search(text) is not None
+    at = text.find("#")
+    while at >= 0:
+        if _MENTION().match(text, at) is not None:
+            return True
+        at = text.find("#", at + 1)
+    return False
 
 
 def suppressions_of(document: SeedDocument) -> Suppressions:

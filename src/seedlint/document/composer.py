@@ -89,6 +89,8 @@ class Composer:
         """Paths of flow collections (``[...]``, ``{...}``)."""
         self.block_scalars: list[JsonPath] = []
         self._counts: dict[str, int] = {}
+        self._plain_texts = True
+        """No duplicate key, alias, anchor or tag so far: ``document.texts`` can be trusted."""
 
     def report(self, rule: Rule, line: int, column: int, message: str) -> None:
         """Add a finding unless this rule already has its cap of findings in the file."""
@@ -115,6 +117,10 @@ class Composer:
             # The pure-Python reader checks every character as it is built.
             loader = self.loader(self.yaml_text)
             self._walk(loader)
+            if self._plain_texts:
+                self.document.texts_complete = True
+            else:  # the rules walk the data for each string they ask about
+                self.document.texts.clear()
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = (mark.line if mark else 0) + self.first_line
@@ -150,7 +156,7 @@ class Composer:
         # The hot loop of reading a seed: locals instead of attribute look-ups,
         # spans built as plain tuples, and the common plain scalar handled inline.
         doc = self.document
-        values, keys, styles = doc.values, doc.keys, doc.styles
+        values, keys, styles, texts = doc.values, doc.keys, doc.styles, doc.texts
         first_line, offset = self.first_line, self.offset
         look_closer = _LOOK_CLOSER
         get_event = loader.get_event
@@ -232,12 +238,17 @@ class Composer:
                 styles[path] = style
                 value = event.value
                 if style:
+                    texts[path] = value
                     if style in "|>":
                         self.block_scalars.append(path)
                     elif start.line != end.line:
                         self.multiline.append(path)
                 elif value[:1] in look_closer or start.line != end.line:
                     value = self._plain(value, path, span)
+                    if value.__class__ is str:
+                        texts[path] = value
+                else:  # a plain scalar no YAML 1.1 rule can read as anything but text
+                    texts[path] = value
             else:
                 value = self._value(event, path, span, stack)
             if parent is None:
@@ -247,6 +258,7 @@ class Composer:
                 key = parent.key
                 key_span: Span = parent.key_span  # type: ignore[assignment]  # set with the key
                 if key in container:
+                    self._plain_texts = False
                     first = keys[path]
                     message = f'duplicate key "{key}" (first defined at line {first.line}); PyYAML would silently keep this one'
                     self.report(structure.DUPLICATE_KEY, key_span.line, key_span.column, message)
@@ -282,6 +294,8 @@ class Composer:
     def _value(self, event: Any, path: JsonPath, span: Span, stack: list[_Frame]) -> Any:
         """An alias, a collection's start, or a scalar with a tag or an anchor."""
         kind = type(event)
+        if (kind is not MappingStartEvent and kind is not SequenceStartEvent) or event.anchor:
+            self._plain_texts = False  # an alias, an anchor or a tagged scalar
         if kind is AliasEvent:
             message = f"alias *{event.anchor} is not allowed in seeds and is not expanded; write the value out"
             self.report(structure.ANCHOR_ALIAS, span.line, span.column, message)
@@ -308,6 +322,7 @@ class Composer:
         message = f"tag {_short_tag(tag)} is not allowed; the value is ignored"
         self.report(structure.CUSTOM_TAG, span.line, span.column, message)
         self.document.ignored.add(path)
+        self._plain_texts = False
         return None
 
     def _scalar(self, event: Any, path: JsonPath, span: Span) -> Any:

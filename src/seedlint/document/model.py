@@ -45,6 +45,7 @@ class SeedDocument:
         "styles",
         "text",
         "texts",
+        "texts_complete",
         "values",
     )
 
@@ -62,7 +63,12 @@ class SeedDocument:
         """Values replaced by None (aliases, tagged values): already reported, not re-checked."""
         self.has_bom = has_bom
         self.texts: dict[JsonPath, str | None] = {}
-        """Memo of ``rules.fields.text_at`` per path, filled by the rules after composing."""
+        """The string at each path (``rules.fields.text_at``): filled by the composer, or
+        by the rules path by path when the composer could not vouch for it."""
+        self.texts_complete = False
+        """``texts`` holds every string value of ``data`` (the composer set it): a path
+        missing from it holds no string. Never true with duplicate keys, aliases, tags
+        or anchors, where ``data`` is not simply the values as written."""
 
     def __repr__(self) -> str:
         return f"SeedDocument(path={self.path!r}, data={self.data!r})"

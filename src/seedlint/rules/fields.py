@@ -17,6 +17,7 @@ URL_KEYS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 DATE_KEYS = ("publishedDateTime", "updatedDateTime")
 _RESOLVER = yaml.resolver.Resolver()
 _PLAIN_INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
+_UNKNOWN: Any = object()
 
 
 def articles(document: SeedDocument) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
@@ -82,16 +83,18 @@ def is_url_path(path: JsonPath) -> bool:
 def text_at(document: SeedDocument, path: JsonPath) -> str | None:
     """The string at ``path`` if there is one (not ignored, with a recorded span).
 
-    Rules ask for the same few fields many times per seed; the answer is kept on
-    the document, which nothing changes once it is composed.
+    Rules ask for the same few fields many times per seed. The composer records
+    every string as it reads it (``document.texts``), so a plain seed is never
+    walked; a seed it could not vouch for (duplicate keys, aliases, tags) is walked
+    once per path and the answer kept, since nothing changes a composed document.
     """
     texts = document.texts
-    try:
-        return texts[path]
-    except KeyError:
-        text = _find_text(document, path)
-    texts[path] = text
-    return text
+    text = texts.get(path, _UNKNOWN)
+    if text is _UNKNOWN:
+        if document.texts_complete:
+            return None
+        text = texts[path] = _find_text(document, path)
+    return text  # type: ignore[no-any-return]  # _UNKNOWN is handled above
 
 
 def _find_text(document: SeedDocument, path: JsonPath) -> str | None:
