@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedlint.formats.urls import authority_of, url_host, url_problem
+from seedlint.formats.urls import (
+    _split_url_key,
+    _url_problem,
+    authority_of,
+    url_host,
+    url_key,
+    url_problem,
+)
 from seedlint.suppressions import Suppressions, may_suppress, parse_suppressions
 
 _URLISH = st.text(alphabet=st.sampled_from("ab/?#:@[]%.Ss"), max_size=24)
@@ -58,3 +65,36 @@ def test_may_suppress_sees_any_case_and_the_long_s() -> None:
     )
     assert not may_suppress("title: seedling")
     assert not may_suppress("title: seedlint is not a comment # but this is")
+
+
+_URL_TEXT = st.tuples(
+    st.sampled_from(
+        ["https://", "HTTP://", "hTtPs://", "http:/", "ftp://", "https:", "", "h1+.x://"]
+    ),
+    st.one_of(
+        st.from_regex(r"[A-Za-z0-9.-]{1,12}", fullmatch=True),
+        st.text(alphabet=st.sampled_from("aZz09.-:@[]%é\u0430_ \t"), max_size=12),
+    ),
+    st.one_of(
+        st.from_regex(r"(?:[/?#][a-zA-Z0-9/?#=&.é顔%-]{0,16})?", fullmatch=True),
+        st.text(alphabet=st.sampled_from('/?#%aF0g.=&é顔 \t\n<>"{}|\\^`\x7f\x85\x00'), max_size=16),
+    ),
+).map("".join)
+
+
+@settings(max_examples=500)
+@given(_URL_TEXT)
+def test_url_problem_one_match_agrees_with_the_steps(text: str) -> None:
+    assert url_problem.__wrapped__(text) == _url_problem(text)
+
+
+@settings(max_examples=500)
+@given(_URL_TEXT)
+def test_url_key_agrees_with_urlsplit(text: str) -> None:
+    assert url_key.__wrapped__(text) == _split_url_key(text)
+
+
+def test_url_key_on_examples() -> None:
+    assert url_key("HTTPS://WWW.Example.com:443?Q#F") == "https://www.example.com:443/?Q"
+    assert url_key("https://www.example.com/A?#f") == "https://www.example.com/A"
+    assert url_key("https://U@Example.com/A") == "https://U@Example.com/A"

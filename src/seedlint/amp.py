@@ -27,8 +27,10 @@ fragment) are kept as written.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from seedlint.formats import punycode_to_ascii, punycode_to_unicode, split_host_port
+from seedlint.formats.urls import authority_of
 
 GOOGLE_AMP_CACHE = "cdn.ampproject.org"
 MAX_LABEL = 63
@@ -88,6 +90,7 @@ def fallback_subdomain(host: str) -> str:
     return base64.b32encode(digest).decode("ascii").rstrip("=").lower()
 
 
+@lru_cache(maxsize=1024)
 def cache_subdomain(host: str) -> str | None:
     """The AMP cache domain prefix of ``host`` (``www.example.com`` → ``www-example-com``).
 
@@ -134,8 +137,8 @@ def cache_url(url: str, cache_domain: str = GOOGLE_AMP_CACHE) -> str | None:
     scheme = scheme.lower()
     if not sep or scheme not in _DEFAULT_PORTS:
         return None
-    end = re.search(r"[/?#]", rest)
-    authority, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
+    authority = authority_of(rest)
+    tail = rest[len(authority) :]
     if "@" in authority:
         return None
     host, port = split_host_port(authority)
@@ -145,7 +148,7 @@ def cache_url(url: str, cache_domain: str = GOOGLE_AMP_CACHE) -> str | None:
     if prefix is None:
         return None
     secure = "s/" if scheme == "https" else ""
-    kind = _resource_kind(re.split(r"[?#]", tail, maxsplit=1)[0])
+    kind = _resource_kind(tail.partition("#")[0].partition("?")[0])
     return f"https://{prefix}.{cache_domain}/{kind}/{secure}{host.lower()}{tail}"
 
 

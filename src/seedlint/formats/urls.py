@@ -16,11 +16,25 @@ _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})", re.ASCII)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*", re.ASCII)
 _PORT = re.compile(r"[0-9]+", re.ASCII)
 ALLOWED_SCHEMES = ("https", "http")
+_ALLOWED = '[^\\x00-\\x20\\x7f-\\x9f<>"{}|\\\\^`%]'
+_PLAIN_URL = re.compile(
+    rf"[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9.-]+)(?:[/?#]{_ALLOWED}*(?:%[0-9A-Fa-f]{{2}}{_ALLOWED}*)*)?"
+)
+"""The usual URL in one match: http(s), a host of letters, digits, dots and hyphens (no
+port, no user), then only characters URLs may hold raw and well-formed ``%XX`` escapes."""
 
 
 @lru_cache(maxsize=8192)
 def url_problem(text: str) -> FormatProblem | None:
     """Why ``text`` is not an absolute http(s) IRI, or None if it is one."""
+    plain = _PLAIN_URL.fullmatch(text)
+    if plain is not None:  # every check below passes but the host's
+        return host_problem(plain[1])
+    return _url_problem(text)
+
+
+def _url_problem(text: str) -> FormatProblem | None:
+    """:func:`url_problem` step by step, for any text."""
     bad_char = _FORBIDDEN_CHARS.search(text)
     if bad_char is not None:
         char = bad_char.group()
@@ -107,12 +121,28 @@ def url_host(url: str) -> str:
     return split_host_port(authority.rpartition("@")[2])[0]
 
 
+_KEYED_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([A-Za-z0-9.:-]*)((?:[/?#][^\t\r\n]*)?)")
+"""A URL ``urlsplit`` takes apart without surprises: a scheme, an ASCII authority with no
+user or IP literal, no tab or line break (which ``urlsplit`` would delete first)."""
+
+
+@lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
     """A URL as compared for "the same page": scheme and host lowercase, no fragment.
 
     Path and query are kept as written: servers may treat them case-sensitively,
     and a different query can be a different page.
     """
+    keyed = _KEYED_URL.fullmatch(url)
+    if keyed is None:
+        return _split_url_key(url)
+    scheme, netloc, rest = keyed.groups()
+    path, mark, query = rest.partition("#")[0].partition("?")
+    return f"{scheme.lower()}://{netloc.lower()}{path or '/'}{mark if query else ''}{query}"
+
+
+def _split_url_key(url: str) -> str:
+    """:func:`url_key` by ``urllib.parse.urlsplit``, for any text."""
     try:
         parts = urlsplit(url)
     except ValueError:
