@@ -345,15 +345,21 @@ def _run(top: Path, cwd: str, target: str, cache: Path) -> list[tuple[str, int, 
 @given(
     steps=st.lists(st.one_of(_write, _delete, _lint, _pause), min_size=1, max_size=14),
     served_from=st.sampled_from([0, project_index.SERVED_FROM]),
+    linted_lookup=st.sampled_from([0, project_index.LINTED_LOOKUP]),
 )
 def test_any_history_gives_the_findings_of_a_fresh_run(
-    steps: list[tuple[object, ...]], served_from: int, monkeypatch: pytest.MonkeyPatch
+    steps: list[tuple[object, ...]],
+    served_from: int,
+    linted_lookup: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A short racy window, and pauses longer than it, so both the "trust the
     # stamp" and the "read it again" paths are taken; a clock tick is far shorter.
     monkeypatch.setattr(project_index, "RACY_NS", 30_000_000)
     # Unchanged linted files: answered from the store, or their rows copied.
     monkeypatch.setattr(project_index, "SERVED_FROM", served_from)
+    # Linted files' stamps: looked up per folder batch in the walk, or stat()ed again.
+    monkeypatch.setattr(project_index, "LINTED_LOOKUP", linted_lookup)
     with tempfile.TemporaryDirectory() as name:
         top = Path(name)
         for project in ("p1", "p2"):
@@ -629,7 +635,8 @@ def test_the_project_walk_takes_a_folder_entry_by_entry(
     _project(root, count=40, duplicate=False)
     pulled: list[str] = []
     monkeypatch.setattr(discovery.os, "scandir", counting_scandir(pulled))
-    seeds = discovery.project_seeds(root.resolve(), Config(root=root))
-    first = next(seeds)
-    assert first[1].startswith("seeds/") and len(pulled) <= 3  # root entries and one seed
-    assert len(list(seeds)) == 39
+    seeds = discovery.project_seeds(root.resolve(), Config(root=root), batch=1)
+    folder, first = next(seeds)
+    assert folder == "seeds/" and len(first) == 1
+    assert len(pulled) <= 3  # root entries and one seed
+    assert sum(len(batch) for _, batch in seeds) == 39

@@ -37,6 +37,7 @@ from seedlint.project_index import (
     ProjectIndex,
     UrlRow,
     UseRow,
+    plain_keys,
     read_unknown,
     transaction,
     url_row,
@@ -56,8 +57,6 @@ _FRESH_TRIES = 3
 T = TypeVar("T")
 StampRow = tuple[str, int, int, int, int, int]
 """A linted file passed without facts: display path, then a FileStamp's fields in order."""
-_MARKER = stored_key("\udc80")[0]
-"""The first character of every key :func:`stored_key` escapes."""
 _INSERT_UNKNOWN = "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?, 0)"
 
 
@@ -165,21 +164,6 @@ def _file_row(shown: str, stamp: FileStamp, *, known: bool) -> tuple[object, ...
     )
 
 
-def _storable(batch: list[StampRow]) -> bool:
-    """Every display path of ``batch`` is stored as it is (:func:`stored_key` keeps it): all
-    are checked at once, on one string joined in C (a name holds no NUL)."""
-    joined = "\0".join(map(itemgetter(0), batch))
-    if f"\0{_MARKER}" in joined or joined.startswith(_MARKER):
-        return False
-    if joined.isascii():
-        return True
-    try:
-        joined.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 class CrossFilePass:
     """C010, C016 and C017, fed file by file as the per-file pass streams its results.
 
@@ -257,7 +241,7 @@ class CrossFilePass:
         conn = self.conn
         with transaction(conn):
             while batch:
-                if not _storable(batch):
+                if not plain_keys(list(map(itemgetter(0), batch))):
                     batch = [(stored_key(row[0]), *row[1:]) for row in batch]
                 conn.executemany(_INSERT_UNKNOWN, batch)
                 batch = list(islice(pending, _BATCH))
@@ -389,7 +373,7 @@ class CrossFilePass:
     def _bring_up_to_date(self, index: ProjectIndex, name: str, *, on_disk: bool) -> bool:
         """Attach, walk and refresh; True inside a read transaction where the index is fresh."""
         index.attach(name, on_disk=on_disk)
-        index.walk(project_seeds(self.root, self.config, self.named))
+        index.walk(project_seeds(self.root, self.config, self.named, batch=_BATCH))
         index.fill_unchanged(read_facts(self.config))
         for _ in range(_FRESH_TRIES):
             index.refresh(read_facts(self.config))

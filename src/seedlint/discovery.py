@@ -115,21 +115,6 @@ def _pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(translate(glob) for glob in globs) or "(?!)")
 
 
-def walk(
-    folder: Path, config: Config, *, ordered: bool = True
-) -> Iterator[tuple[os.DirEntry[str], str]]:
-    """Regular files below ``folder`` that match include/exclude, in sorted order.
-
-    Each comes with its display path (see :func:`display_path`), built from the
-    folder's without resolving every file. ``ordered=False`` skips sorting, for
-    callers that only collect.
-    """
-    relative = display_path(folder, config.root)
-    prefix = "" if relative == "." else relative + "/"
-    for entry, below in _walk(folder, config, ordered=ordered, prefix=prefix):
-        yield entry, prefix + below
-
-
 def _walk(
     folder: Path, config: Config, *, ordered: bool, prefix: str = "", sort_small: bool = False
 ) -> Iterator[tuple[os.DirEntry[str], str]]:
@@ -197,8 +182,8 @@ SEED_FOLDER = "seeds"
 
 
 def project_seeds(
-    root: Path, config: Config, named: Sequence[Path] = ()
-) -> Iterator[tuple[os.DirEntry[str], str]]:
+    root: Path, config: Config, named: Sequence[Path] = (), *, batch: int = 500
+) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
     """The seeds of the project at ``root``, unordered: what C010 compares with.
 
     Files under the root that include/exclude select and that lie in one of
@@ -206,6 +191,11 @@ def project_seeds(
     line, or in any folder named ``seeds`` (what the pre-commit hook passes).
     Symbolic links are left out: a link inside the project names a file that
     is itself a seed or none, and one leading out of it is not the project's.
+
+    They come a folder at a time, at most ``batch`` entries each, with the folder's display
+    path and a slash (a seed's display path is that and its name): whether a folder's files
+    are seeds depends on the folder only, so each entry costs a few checks and no object.
+    A batch's entries can be stat()ed only until the next batch is asked for.
     """
     folders = [root / p for p in config.paths] + [p for p in named if p.is_dir()]
     prefixes = set()
@@ -213,16 +203,43 @@ def project_seeds(
         if inside_root(folder, root):
             shown = display_path(folder, root)
             prefixes.add("" if shown == "." else shown + "/")
-    starts = tuple(prefixes)
-    for entry, shown in walk(root, config, ordered=False):
-        if entry.is_symlink():
-            continue
-        if (
-            shown.startswith(starts)
-            or shown.startswith(SEED_FOLDER + "/")
-            or f"/{SEED_FOLDER}/" in shown
-        ):
-            yield entry, shown
+    starts = (*prefixes, SEED_FOLDER + "/")
+    include = _pattern(config.include).match
+    exclude_name = _pattern(tuple(g for g in config.exclude if "/" not in g)).match
+    path_globs = tuple(g for g in config.exclude if "/" in g)
+    exclude_path = _pattern(path_globs).match if path_globs else None
+    pending: list[tuple[str, str]] = [(str(root), "")]
+    while pending:
+        current, below = pending.pop()
+        try:
+            # Listed through a descriptor: each entry's stat() then looks up one name, not
+            # the whole path again. Entries are only valid while it is open.
+            handle = os.open(current, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue  # unreadable folder: nothing to lint in it
+        seeds = below.startswith(starts) or f"/{SEED_FOLDER}/" in below
+        subfolders = []
+        found: list[os.DirEntry[str]] = []
+        try:
+            with os.scandir(handle) as scan:
+                for entry in _listed(scan):
+                    name = entry.name
+                    if exclude_name(name) or (exclude_path and exclude_path(below + name)):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        subfolders.append((f"{current}/{name}", f"{below}{name}/"))
+                    elif seeds and include(name) and entry.is_file(follow_symlinks=False):
+                        found.append(entry)
+                        if len(found) >= batch:
+                            yield below, found
+                            found = []
+                if found:
+                    yield below, found
+        except OSError:
+            pass  # unreadable folder (os.scandir): nothing to lint in it
+        finally:
+            os.close(handle)
+        pending.extend(reversed(subfolders))
 
 
 def inside_root(path: Path, root: Path) -> bool:

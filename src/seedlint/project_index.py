@@ -49,6 +49,8 @@ SERVED_FROM = 500
 """Above this many linted files passed without facts, they are answered from their stored rows
 (whole-project queries) instead of having their rows copied into the run's linted tables."""
 _BATCH = 500
+LINTED_LOOKUP = 64
+"""From this many linted files on, the walk looks each folder batch up among them."""
 _BUSY_TIMEOUT_MS = 5000
 _WORK_CACHE_KIB = 2048
 
@@ -224,6 +226,25 @@ Reader = Callable[[Path, str], Facts]
 """Reads the seed at a path (second argument: its display path) and returns its facts."""
 
 
+_MARKER = stored_key("\udc80")[0]
+"""The first character of every key :func:`stored_key` escapes."""
+
+
+def plain_keys(keys: list[str]) -> bool:
+    """Every one of ``keys`` is stored as it is (:func:`stored_key` keeps it): all are
+    checked at once, on one string joined in C (a path holds no NUL)."""
+    joined = "\0".join(keys)
+    if f"\0{_MARKER}" in joined or joined.startswith(_MARKER):
+        return False
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def work_database() -> sqlite3.Connection:
     """A private scratch database on disk (SQLite keeps only a bounded page cache in memory)."""
     conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
@@ -380,43 +401,56 @@ class ProjectIndex:
 
     # -- the walk ---------------------------------------------------------------
 
-    def walk(self, seeds: Iterable[tuple[os.DirEntry[str], str]]) -> None:
-        """Stream the stamp of every seed into ``walk``; linted files keep their own stamp."""
+    def walk(self, seeds: Iterable[tuple[str, list[os.DirEntry[str]]]]) -> None:
+        """Stream the stamp of every seed into ``walk`` (batches of one folder's seeds, with
+        the folder's display path and a slash); linted files keep their own stamp, and
+        when there are many they are not stat()ed again."""
         with transaction(self.conn):
             self._walk(seeds)
 
-    def _walk(self, seeds: Iterable[tuple[os.DirEntry[str], str]]) -> None:
+    def _walk(self, seeds: Iterable[tuple[str, list[os.DirEntry[str]]]]) -> None:
         conn = self.conn
         seen = time.time_ns()  # before any stat(): a stamp taken later is only safer
-        batch: list[tuple[object, ...]] = []
+        many = conn.execute(f"SELECT count(*) >= {LINTED_LOOKUP} FROM linted_files").fetchone()[0]
         lost = False
-        for entry, shown in seeds:
-            try:
-                stat = entry.stat()
-            except OSError:
-                lost = True
-                batch.append((stored_key(shown), None, None, None, None, None))
-            else:
-                batch.append(
-                    (
-                        stored_key(shown),
-                        stat.st_size,
-                        stat.st_mtime_ns,
-                        stat.st_ctime_ns,
-                        stat.st_ino,
-                        seen,
+        for folder, entries in seeds:
+            names = [folder + entry.name for entry in entries]
+            if not plain_keys(names):
+                names = [stored_key(name) for name in names]
+            linted: set[str] | frozenset[str] = frozenset()
+            if many:
+                # Their stamps were taken by the per-file pass: copied, not stat()ed again.
+                marks = ", ".join("?" * len(names))
+                linted = {
+                    row[0]
+                    for row in conn.execute(
+                        "INSERT OR IGNORE INTO walk SELECT path, size, mtime_ns, ctime_ns,"
+                        f" inode, seen_ns, 1 FROM linted_files WHERE path IN ({marks})"
+                        " RETURNING path",
+                        names,
                     )
-                )
-            if len(batch) >= _BATCH:
-                conn.executemany("INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, ?, 0)", batch)
-                batch = []
-        conn.executemany("INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, ?, 0)", batch)
-        conn.execute(
-            "UPDATE walk SET (size, mtime_ns, ctime_ns, inode, seen_ns, linted) ="
-            " (SELECT size, mtime_ns, ctime_ns, inode, seen_ns, 1 FROM linted_files l"
-            "  WHERE l.path = walk.path)"
-            " WHERE path IN (SELECT path FROM linted_files)"
-        )
+                }
+            rows: list[tuple[object, ...]] = []
+            for name, entry in zip(names, entries, strict=True):
+                if name in linted:
+                    continue
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    lost = True
+                    rows.append((name, None, None, None, None, None))
+                else:
+                    rows.append(
+                        (name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, seen)
+                    )
+            conn.executemany("INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, ?, 0)", rows)
+        if not many:
+            conn.execute(
+                "UPDATE walk SET (size, mtime_ns, ctime_ns, inode, seen_ns, linted) ="
+                " (SELECT size, mtime_ns, ctime_ns, inode, seen_ns, 1 FROM linted_files l"
+                "  WHERE l.path = walk.path)"
+                " WHERE path IN (SELECT path FROM linted_files)"
+            )
         if lost:
             conn.execute("DELETE FROM walk WHERE size IS NULL")  # gone since listed
 

@@ -55,7 +55,7 @@ def _in_git_work_tree(file: Path) -> bool:
 def is_seed(file: Path, config: Config) -> bool:
     """True when a folder walk of ``seedlint check`` (no paths given) would lint ``file``.
 
-    Mirrors :func:`seedlint.discovery.walk` over the configured ``paths``:
+    Mirrors the folder walk of :func:`seedlint.discovery.stream` over the configured ``paths``:
     include globs match the name, exclude globs without ``/`` match each name
     below the start folder, those with one match the path relative to the root.
     """
