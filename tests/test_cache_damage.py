@@ -95,7 +95,8 @@ def test_one_garbled_page(project: Path, capsys: pytest.CaptureFixture[str], whe
 def test_neither_the_cache_nor_the_project_index_waits_for_the_disk(tmp_path: Path) -> None:
     """``PRAGMA synchronous`` 0 (OFF) on both ways the cache file is opened."""
     from seedlint.cache import ResultCache
-    from seedlint.project_index import ProjectIndex, work_database
+    from seedlint.project_index import ProjectIndex
+    from seedlint.scratch import work_database
 
     with ResultCache(tmp_path / CACHE_FILE_NAME) as cache:
         assert cache.select("PRAGMA synchronous", {}) == [(0,)]

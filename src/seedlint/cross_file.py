@@ -29,23 +29,18 @@ from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import project_seeds
 from seedlint.document import SeedDocument, read_seed_file
-from seedlint.project_index import (
-    URLS,
-    VALUES,
-    Facts,
-    FileStamp,
-    ProjectIndex,
+from seedlint.project_index import URLS, VALUES, Facts, FileStamp, ProjectIndex, read_unknown
+from seedlint.rules.consistency import DUPLICATE_WEB_URL, WebUrlEntry, web_url_entry
+from seedlint.rules.vocabulary import KeywordFacts, keyword_uses, rule_for
+from seedlint.scratch import (
     UrlRow,
     UseRow,
     plain_keys,
-    read_unknown,
     transaction,
     url_row,
     use_rows,
     work_database,
 )
-from seedlint.rules.consistency import DUPLICATE_WEB_URL, WebUrlEntry, web_url_entry
-from seedlint.rules.vocabulary import KeywordFacts, keyword_uses, rule_for
 from seedlint.suppressions import suppressions_of
 from seedlint.version import __version__
 

@@ -11,7 +11,7 @@ cache's SQLite file (:mod:`seedlint.cache`), beside the probe results:
     index_values_v1(project, path, field, scope, value)      -- by (project, field, scope, value)
 
 A run streams the project's stat() walk into a table of the run's own
-scratch database (:func:`work_database`), and one SQL join with the stored
+scratch database (:func:`seedlint.scratch.work_database`), and one SQL join with the stored
 stamps names the new and changed seeds; only those are read. No Python object
 is built per unchanged seed: the cross-file rules are answered by queries
 (:mod:`seedlint.cross_file_queries`). A row is only a shortcut: it is used
@@ -31,7 +31,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from seedlint.cache import SYNCHRONOUS, ResultCache, original_key, stored_key
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
+from seedlint.scratch import plain_keys, transaction, url_row, use_rows
 
 RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
@@ -52,7 +53,6 @@ _BATCH = 500
 LINTED_LOOKUP = 64
 """From this many linted files on, the walk looks each folder batch up among them."""
 _BUSY_TIMEOUT_MS = 5000
-_WORK_CACHE_KIB = 2048
 
 
 @dataclass(frozen=True)
@@ -92,26 +92,6 @@ class FileStamp:
         """The file had not changed for a while when stat()ed: a later change gets a new stamp."""
         return max(self.mtime_ns, self.ctime_ns) + RACY_NS <= self.seen_ns
 
-
-_WORK_SCHEMA = """
-CREATE TABLE linted_files (
-    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT,
-    known INT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE linted_urls (
-    path TEXT PRIMARY KEY, key TEXT, url TEXT, line INT, col INT, silenced INT, inode INT
-) WITHOUT ROWID;
-CREATE INDEX linted_urls_key ON linted_urls (key);
-CREATE TABLE linted_uses (
-    path TEXT, field TEXT, scope TEXT, value TEXT, line INT, col INT, silenced INT
-);
-CREATE INDEX linted_uses_path ON linted_uses (path);
-CREATE TABLE walk (
-    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT,
-    linted INT NOT NULL DEFAULT 0
-) WITHOUT ROWID;
-CREATE TABLE stale (path TEXT PRIMARY KEY, linted INT) WITHOUT ROWID;
-"""
 
 _STORE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS store.index_projects_v{FORMAT} (
@@ -217,85 +197,9 @@ _STALE_UNKNOWN = (
     " WHERE l.known = 0 AND s.linted = 1"
 )
 
-UrlRow = tuple[str, str, str, int, int, int, int]
-"""A linted file's webUrl: path, key, url, line, column, silenced, inode (keys stored)."""
-UseRow = tuple[str, str, str, str, int, int, int]
-"""A linted file's keyword use: path, field, scope, value, line, column, silenced."""
 Facts = tuple[WebUrlEntry | None, KeywordFacts | None]
 Reader = Callable[[Path, str], Facts]
 """Reads the seed at a path (second argument: its display path) and returns its facts."""
-
-
-_MARKER = stored_key("\udc80")[0]
-"""The first character of every key :func:`stored_key` escapes."""
-
-
-def plain_keys(keys: list[str]) -> bool:
-    """Every one of ``keys`` is stored as it is (:func:`stored_key` keeps it): all are
-    checked at once, on one string joined in C (a path holds no NUL)."""
-    joined = "\0".join(keys)
-    if f"\0{_MARKER}" in joined or joined.startswith(_MARKER):
-        return False
-    if joined.isascii():
-        return True
-    try:
-        joined.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def work_database() -> sqlite3.Connection:
-    """A private scratch database on disk (SQLite keeps only a bounded page cache in memory)."""
-    conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-    # Scratch rows need no journal; a fixed page cache keeps memory flat however many rows.
-    conn.execute("PRAGMA journal_mode = OFF")
-    conn.execute("PRAGMA synchronous = OFF")
-    conn.execute(f"PRAGMA cache_size = -{_WORK_CACHE_KIB}")
-    conn.executescript(_WORK_SCHEMA)
-    return conn
-
-
-@contextlib.contextmanager
-def transaction(conn: sqlite3.Connection, *, immediate: bool = False) -> Iterator[None]:
-    """One transaction on ``conn``: committed when the block ends, rolled back on any error
-    (a half-done batch never stays behind)."""
-    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled back already
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
-def url_row(entry: WebUrlEntry, inode: int) -> UrlRow:
-    """``entry`` as a row of ``linted_urls``."""
-    return (
-        stored_key(entry.path),
-        stored_key(entry.key),
-        stored_key(entry.url),
-        entry.line,
-        entry.column,
-        int(entry.silenced),
-        inode,
-    )
-
-
-def use_rows(facts: KeywordFacts) -> Iterator[UseRow]:
-    """``facts`` as rows of ``linted_uses``."""
-    path = stored_key(facts.path)
-    for use in facts.uses:
-        yield (
-            path,
-            use.field,
-            stored_key(use.scope),
-            stored_key(use.value),
-            use.line,
-            use.column,
-            int(use.silenced),
-        )
 
 
 def read_unknown(

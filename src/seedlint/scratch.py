@@ -1,0 +1,114 @@
+"""The run's scratch database: the linted files' facts and the project walk, as rows.
+
+A run keeps no Python object per file for the cross-file pass: what the per-file
+pass learns is streamed into a private SQLite database on disk (a bounded page
+cache in memory), and the project index and the comparisons are SQL over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+
+from seedlint.cache import stored_key
+from seedlint.rules.consistency import WebUrlEntry
+from seedlint.rules.vocabulary import KeywordFacts
+
+_WORK_CACHE_KIB = 2048
+
+_WORK_SCHEMA = """
+CREATE TABLE linted_files (
+    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT,
+    known INT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE linted_urls (
+    path TEXT PRIMARY KEY, key TEXT, url TEXT, line INT, col INT, silenced INT, inode INT
+) WITHOUT ROWID;
+CREATE INDEX linted_urls_key ON linted_urls (key);
+CREATE TABLE linted_uses (
+    path TEXT, field TEXT, scope TEXT, value TEXT, line INT, col INT, silenced INT
+);
+CREATE INDEX linted_uses_path ON linted_uses (path);
+CREATE TABLE walk (
+    path TEXT PRIMARY KEY, size INT, mtime_ns INT, ctime_ns INT, inode INT, seen_ns INT,
+    linted INT NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE stale (path TEXT PRIMARY KEY, linted INT) WITHOUT ROWID;
+"""
+
+UrlRow = tuple[str, str, str, int, int, int, int]
+"""A linted file's webUrl: path, key, url, line, column, silenced, inode (keys stored)."""
+UseRow = tuple[str, str, str, str, int, int, int]
+"""A linted file's keyword use: path, field, scope, value, line, column, silenced."""
+
+_MARKER = stored_key("\udc80")[0]
+"""The first character of every key :func:`stored_key` escapes."""
+
+
+def plain_keys(keys: list[str]) -> bool:
+    """Every one of ``keys`` is stored as it is (:func:`stored_key` keeps it): all are
+    checked at once, on one string joined in C (a path holds no NUL)."""
+    joined = "\0".join(keys)
+    if f"\0{_MARKER}" in joined or joined.startswith(_MARKER):
+        return False
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def work_database() -> sqlite3.Connection:
+    """A private scratch database on disk (SQLite keeps only a bounded page cache in memory)."""
+    conn = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+    # Scratch rows need no journal; a fixed page cache keeps memory flat however many rows.
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute(f"PRAGMA cache_size = -{_WORK_CACHE_KIB}")
+    conn.executescript(_WORK_SCHEMA)
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, *, immediate: bool = False) -> Iterator[None]:
+    """One transaction on ``conn``: committed when the block ends, rolled back on any error
+    (a half-done batch never stays behind)."""
+    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # SQLite may have rolled back already
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def url_row(entry: WebUrlEntry, inode: int) -> UrlRow:
+    """``entry`` as a row of ``linted_urls``."""
+    return (
+        stored_key(entry.path),
+        stored_key(entry.key),
+        stored_key(entry.url),
+        entry.line,
+        entry.column,
+        int(entry.silenced),
+        inode,
+    )
+
+
+def use_rows(facts: KeywordFacts) -> Iterator[UseRow]:
+    """``facts`` as rows of ``linted_uses``."""
+    path = stored_key(facts.path)
+    for use in facts.uses:
+        yield (
+            path,
+            use.field,
+            stored_key(use.scope),
+            stored_key(use.value),
+            use.line,
+            use.column,
+            int(use.silenced),
+        )
