@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from seedlint import lint_text, linter
+from seedlint.cache import ResultCache, kept_as_they_are, stored_key
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME, Config
 from seedlint.result_cache import CLEAN_NAMESPACE, NAMESPACE, TIME_DEPENDENT
@@ -439,3 +442,31 @@ def test_a_clean_record_judged_after_the_run_s_now_is_not_trusted(project: Path)
         linter.lint_paths([project / "seeds"], config, now=FIXED_NOW).diagnostics
         == linter.lint_paths([project / "seeds"], uncached, now=FIXED_NOW).diagnostics
     )
+
+
+_KEYS = st.lists(
+    st.one_of(
+        st.text(max_size=12).filter(lambda key: "\0" not in key),
+        st.sampled_from(["\ufdd0", "\ufdd0abc", "a\udcff", "s\u00e9e", "x\ufdd0"]),
+    ),
+    max_size=6,
+    unique=True,
+)
+
+
+@given(keys=_KEYS)
+def test_keys_kept_as_they_are_are_exactly_those_stored_as_they_are(keys: list[str]) -> None:
+    assert kept_as_they_are(keys) == all(stored_key(key) == key for key in keys)
+
+
+@settings(max_examples=50, deadline=None)
+@given(keys=_KEYS, missing=_KEYS)
+def test_values_of_a_batch_are_those_stored_under_its_keys(
+    tmp_path_factory: pytest.TempPathFactory, keys: list[str], missing: list[str]
+) -> None:
+    with ResultCache(tmp_path_factory.mktemp("cache") / "c.sqlite3") as cache:
+        cache.put_many(
+            "n", [(key, f"v{index}") for index, key in enumerate(keys)], None, encoded=True
+        )
+        asked = [*keys, *(key for key in missing if key not in keys)]
+        assert cache.values_of("n", asked) == {key: f"v{index}" for index, key in enumerate(keys)}

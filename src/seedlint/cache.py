@@ -35,7 +35,7 @@ import os
 import sqlite3
 import time
 from _thread import allocate_lock
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,21 @@ def stored_key(key: str) -> str:
     except UnicodeEncodeError:
         return _ESCAPED + key.encode("utf-8", "surrogatepass").hex()
     return key
+
+
+def kept_as_they_are(keys: Iterable[str]) -> bool:
+    """Whether :func:`stored_key` keeps every one of ``keys`` (and :func:`original_key` every
+    stored one): checked on one string joined in C, not key by key (no key holds a NUL)."""
+    joined = "\0".join(keys)
+    if joined.startswith(_ESCAPED) or f"\0{_ESCAPED}" in joined:
+        return False
+    if joined.isascii():
+        return True
+    try:
+        joined.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def original_key(stored: str) -> str:
@@ -340,6 +355,24 @@ class ResultCache:
             ),
             write=True,
         )
+
+    def values_of(self, namespace: str, keys: list[str]) -> dict[str, str]:
+        """The fresh values stored under ``keys`` of ``namespace``, by key (one query; keys
+        without a value are left out). For the result cache's batches of files."""
+        if not keys:
+            return {}
+        now = self.clock()
+        sql = (
+            "SELECT key, value FROM entries WHERE namespace = ?"
+            f" AND key IN ({','.join('?' * len(keys))})"
+            " AND (expires_at IS NULL OR expires_at > ?)"
+        )
+        plain = kept_as_they_are(keys)
+        bound = (namespace, *(keys if plain else map(stored_key, keys)), now)
+        rows = self._run(lambda c: c.execute(sql, bound).fetchall(), write=False) or []
+        if plain:  # the keys that come back are some of those sent
+            return {key: value for key, value in rows if isinstance(value, str)}
+        return {original_key(key): value for key, value in rows if isinstance(value, str)}
 
     def select(self, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run a read-only query over ``entries`` (for stores that query their JSON values

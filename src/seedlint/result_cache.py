@@ -442,17 +442,7 @@ class ResultStore:
         return self._select(self.clean_namespace, paths)
 
     def _select(self, namespace: str, paths: Iterable[str]) -> dict[str, str]:
-        wanted = list(paths)
-        if not wanted:
-            return {}
-        names = {f"p{i}": path for i, path in enumerate(wanted)}
-        rows = self.cache.select(
-            "SELECT key, value FROM entries WHERE namespace = :namespace"
-            f" AND key IN ({','.join(':' + name for name in names)})"
-            " AND (expires_at IS NULL OR expires_at > :now)",
-            {"namespace": namespace, "now": self.cache.clock(), **names},
-        )
-        return {key: value for key, value in rows if isinstance(value, str)}
+        return self.cache.values_of(namespace, list(paths))
 
     def add(self, entries: Iterable[Entry]) -> None:
         """Remember new results: each path with its entry sealed by :func:`seal` and its clean
