@@ -112,8 +112,11 @@ def split_host_port(authority: str) -> tuple[str, str | None]:
     return host, (port if colon else None)
 
 
+@lru_cache(maxsize=4096)
 def url_host(url: str) -> str:
-    """The host of an absolute URL as written (brackets kept, no port); "" if none."""
+    """The host of an absolute URL as written (brackets kept, no port); "" if none.
+
+    Memoised: the URL rules ask for the host of the same URL more than once."""
     _, sep, rest = url.partition("://")
     if not sep:
         return ""

@@ -172,16 +172,14 @@ def check_date_ranges(document: SeedDocument, context: CheckContext) -> Iterator
             if when is None:
                 continue
             parsed[key] = when
-            span = document.values[path]
-            where = describe_path(path)
             if when > latest:
+                span = document.values[path]
                 days = context.config.future_tolerance_days
-                message = f'{where} "{text}" is in the future (more than {days} day{"s" if days != 1 else ""} after now)'
+                message = f'{describe_path(path)} "{text}" is in the future (more than {days} day{"s" if days != 1 else ""} after now)'
                 yield IN_FUTURE.at(document.path, span.line, span.column, message)
             elif when < oldest:
-                message = (
-                    f'{where} "{text}" is before {oldest.year}; expected a real publication date'
-                )
+                span = document.values[path]
+                message = f'{describe_path(path)} "{text}" is before {oldest.year}; expected a real publication date'
                 yield TOO_OLD.at(document.path, span.line, span.column, message)
         published, updated = parsed.get("publishedDateTime"), parsed.get("updatedDateTime")
         if published is not None and updated is not None and updated < published:
