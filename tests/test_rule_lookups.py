@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from seedlint import lint_text
 from seedlint.catalogue import structure
-from seedlint.document import JsonPath, SeedDocument, parse_seed
+from seedlint.document import JsonPath, SeedDocument, composer, parse_seed
 from seedlint.rules import fields
 from tests.conftest import FIXED_NOW
 
@@ -145,3 +145,28 @@ def test_a_plain_seed_is_never_walked(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(fields, "_find_text", walk)
     assert lint_text(seed, "x.txt", now=FIXED_NOW) == expected
+
+
+def _reading(raw: bytes) -> tuple[object, ...]:
+    result = parse_seed(raw, "x.txt")
+    document = result.document
+    if document is None:
+        return (None, result.diagnostics)
+    return (
+        repr(document.data),  # repr: NaN is not equal to itself
+        document.ambiguities,
+        document.values,
+        document.styles,
+        result.diagnostics,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_yaml(), min_size=1, max_size=3))
+def test_remembered_plain_readings_change_nothing(bodies: list[str]) -> None:
+    raws = [f"---\n{body}\n---\n".encode() for body in bodies]
+    fresh = []
+    for raw in raws:
+        composer._PLAIN_READINGS.clear()
+        fresh.append(_reading(raw))
+    assert [_reading(raw) for raw in raws] == fresh  # the second time from the memo

@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seedlint.document.frontmatter import closing_line
 from seedlint.formats.urls import (
     _split_url_key,
     _url_problem,
@@ -98,3 +99,10 @@ def test_url_key_on_examples() -> None:
     assert url_key("HTTPS://WWW.Example.com:443?Q#F") == "https://www.example.com:443/?Q"
     assert url_key("https://www.example.com/A?#f") == "https://www.example.com/A"
     assert url_key("https://U@Example.com/A") == "https://U@Example.com/A"
+
+
+@given(st.text(alphabet=st.sampled_from("-\n\r \tx"), max_size=30), st.integers(0, 6))
+def test_closing_line_matches_a_multiline_regex(text: str, start: int) -> None:
+    start = min(start, len(text))
+    found = re.compile(r"^---[ \t]*\r?$", re.MULTILINE).search(text, start)
+    assert closing_line(text, start) == (found.start() if found else -1)

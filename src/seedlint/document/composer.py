@@ -40,6 +40,10 @@ _ACCEPTED_COLLECTION_TAGS = frozenset((yaml11.CORE_TAG + "map", yaml11.CORE_TAG 
 _LOOK_CLOSER = frozenset(yaml11.RESOLVER_FIRST_CHARACTERS) | {"?", ":"}
 _MISSING: Any = object()
 _new_span = tuple.__new__
+_PLAIN_READINGS: dict[str, tuple[Any, yaml11.Ambiguity | None]] = {}
+"""Recent one-line plain scalars and what YAML 1.1 makes of them (:meth:`Composer._plain`):
+seeds repeat the same numbers, booleans and words, and every reading is immutable."""
+_PLAIN_READINGS_LIMIT = 4096
 
 
 class _Abort(Exception):
@@ -244,7 +248,13 @@ class Composer:
                     elif start.line != end.line:
                         self.multiline.append(path)
                 elif value[:1] in look_closer or start.line != end.line:
-                    value = self._plain(value, path, span)
+                    reading = _PLAIN_READINGS.get(value) if start.line == end.line else None
+                    if reading is None:
+                        value = self._plain(value, path, span)
+                    else:
+                        value, ambiguity = reading
+                        if ambiguity is not None:
+                            doc.ambiguities[path] = ambiguity
                     if value.__class__ is str:
                         texts[path] = value
                 else:  # a plain scalar no YAML 1.1 rule can read as anything but text
@@ -348,14 +358,20 @@ class Composer:
 
     def _plain(self, value: str, path: JsonPath, span: Span) -> Any:
         """A plain scalar read the YAML 1.1 way, noting where YAML 1.2 disagrees."""
-        if span.line != span.end_line:
+        remember = span.line == span.end_line
+        if not remember:
             self.multiline.append(path)
         if value and value[0] in "-?:" and (len(value) == 1 or value[1] in " \t"):
             message = f"plain {value[0]!r} cannot start a value; quote it"
             self.report(structure.YAML_SYNTAX, span.line, span.column, message)
+            remember = False  # the finding must be made each time
         data, ambiguity = yaml11.construct(yaml11.resolve_plain(value), value, explicit=False)
         if ambiguity is not None:
             self.document.ambiguities[path] = ambiguity
+        if remember:
+            if len(_PLAIN_READINGS) >= _PLAIN_READINGS_LIMIT:
+                _PLAIN_READINGS.clear()
+            _PLAIN_READINGS[value] = (data, ambiguity)
         return data
 
 
