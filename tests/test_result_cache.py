@@ -383,17 +383,19 @@ def test_clean_unchanged_files_are_proven_by_their_clean_records_alone(
 def test_damaged_or_planted_clean_records_prove_nothing(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copies = _clean_copies(project, 4)
+    copies = _clean_copies(project, 5)
     expected = _run(capsys, "--no-cache")
     _settled_cache(capsys)
     records = _clean_records(project)
-    judged, token = records[copies[1]].split(" ")
+    judged, seal, rest = records[copies[1]].split(" ", 2)
+    earlier = f"{float(judged) - 3600!r}"
     damage = {
         copies[0]: "not a record",
-        copies[1]: f"{float(judged) - 3600!r} {token}",  # judged earlier: the token no longer fits
-        copies[2]: f"{judged} {'0' * len(token)}",
+        copies[1]: f"{earlier} {seal} {rest}",  # judged earlier: the seal no longer fits
+        copies[2]: f"{judged} {'0' * len(seal)} {rest}",
+        copies[3]: f"nan {seal} {rest}",
         # A record copied onto a file with findings (a planted "clean").
-        "seeds/E003_quality_string.txt": records[copies[3]],
+        "seeds/E003_quality_string.txt": records[copies[4]],
     }
     with sqlite3.connect(project / "cache" / CACHE_FILE_NAME) as connection:
         for shown, value in damage.items():

@@ -385,7 +385,7 @@ def lint_chunk(chunk: Chunk, context: CheckContext) -> tuple[list[FileReport], l
         reports.append(report)
         if entry is not None:
             clean = result_cache.clean_record(
-                found.path, report.stamp, report.path, context.now, report.diagnostics
+                report.stamp, report.path, context.now, report.diagnostics
             )
             entries.append((found.path, entry, clean))
     return reports, entries

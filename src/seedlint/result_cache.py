@@ -23,11 +23,11 @@ own "now") is a miss, so the file is linted again.
 A file whose stamp (size, mtime, ctime, inode) is the one stored, taken when
 the file had not changed for a while, is trusted without reading it, as git
 trusts its index; any other file is read and its bytes' digest compared. A file
-found clean at such a stamp also gets a *clean token*: a digest of its path,
-stamp, display path and judging instant. A warm run looks up the tokens of a
-batch of files first, and a file whose current stamp gives its token back is
-clean and unchanged without its entry being opened: most files of a warm run
-cost one stat() and one hash.
+found clean at such a stamp also gets a *clean record*: its stamp, display
+path and judging instant (sealed). A warm run looks up the records of a batch
+of files first, and a file whose current stamp and display path are those of
+its record is clean and unchanged without its entry being opened: most files
+of a warm run cost one stat() and one string comparison.
 
 The cache never changes a result; at worst it costs a re-lint. Every entry
 is stored with a digest of its own text: a damaged or unreadable entry is a
@@ -38,12 +38,14 @@ miss, and the store's own failures turn into misses and skipped writes (see
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -70,9 +72,9 @@ FORMAT = 3
 """Bump when the entry layout or the fingerprint's recipe changes."""
 NAMESPACE = f"results:{FORMAT}:"
 CLEAN_NAMESPACE = f"results:{FORMAT}c:"
-"""Where a file found clean at a settled stamp also has a *clean token* (see :func:`clean_token`):
-a warm run proves such a file unchanged with one stat() and one hash, without opening its
-entry."""
+"""Where a file found clean at a settled stamp also has a *clean record* (see
+:func:`clean_record`): a warm run proves such a file unchanged with one stat() and one string
+comparison, without opening its entry."""
 TTL_SECONDS = 30 * 24 * 3600.0
 """Entries go after a month, used or not (the file is then linted once more), so the
 entries of old fingerprints do not pile up."""
@@ -168,39 +170,43 @@ def fingerprint(config: Config, schema_path: Path) -> str:
     return digest("\n".join(parts).encode("utf-8", "surrogatepass"))
 
 
-def clean_token(path: str, stamp: tuple[int, int, int, int], shown: str, judged: str) -> str:
-    """What proves a file clean and unchanged: ``path`` (as discovered) had ``stamp`` (size,
-    mtime, ctime, inode; settled) and ``shown`` as display path when judged clean at
-    ``judged`` (a timestamp, as stored)."""
-    size, mtime_ns, ctime_ns, inode = stamp
-    text = f"{path}\0{size}\0{mtime_ns}\0{ctime_ns}\0{inode}\0{shown}\0{judged}"
-    return digest(text.encode("utf-8", "surrogatepass"))
-
-
 def clean_record(
-    path: str, stamp: FileStamp | None, shown: str, now: datetime, diagnostics: list[Diagnostic]
+    stamp: FileStamp | None, shown: str, now: datetime, diagnostics: list[Diagnostic]
 ) -> str | None:
-    """The stored form of a clean token (``"<judged> <token>"``); None when the file has
-    findings or its stamp cannot be trusted (taken too soon after a change)."""
+    """What stands for a file found clean at ``now`` with ``stamp`` and display path ``shown``:
+    ``"<judged> <seal of judged> <size> <mtime> <ctime> <inode> <shown>"``. None when the file
+    has findings or its stamp cannot be trusted (taken too soon after a change)."""
     key = _stamp_key(stamp)
     if diagnostics or key is None:
         return None
     judged = repr(now.timestamp())
-    return f"{judged} {clean_token(path, (key[0], key[1], key[2], key[3]), shown, judged)}"
+    return f"{judged} {_judged(judged)[1]} {key[0]} {key[1]} {key[2]} {key[3]} {shown}"
 
 
-def proves_clean(
-    record: str, path: str, stamp: tuple[int, int, int, int], shown: str, now: float
-) -> bool:
-    """True when ``record`` (from :func:`clean_record`) vouches that the file at ``path``,
-    with this ``stamp`` now, is unchanged and was clean when judged no later than ``now``."""
-    judged, _, token = record.partition(" ")
-    try:
-        if float(judged) > now:
-            return False
-    except ValueError:
+def proves_clean(record: str, stamp: tuple[int, int, int, int], shown: str, now: float) -> bool:
+    """True when ``record`` (from :func:`clean_record`) vouches that the file, with this
+    ``stamp`` (size, mtime, ctime, inode) and display path now, is unchanged and was clean when
+    judged no later than ``now``. The rest of the record must match exactly; its instant is
+    sealed, so a damaged one proves nothing either."""
+    parts = record.split(" ", 2)
+    if len(parts) != 3:
         return False
-    return clean_token(path, stamp, shown, judged) == token
+    judged, seal, rest = parts
+    instant, expected = _judged(judged)
+    if not instant <= now or seal != expected:  # also false for NaN
+        return False
+    size, mtime_ns, ctime_ns, inode = stamp
+    return rest == f"{size} {mtime_ns} {ctime_ns} {inode} {shown}"
+
+
+@lru_cache(maxsize=64)
+def _judged(judged: str) -> tuple[float, str]:
+    """The instant written as ``judged`` and its seal (a run's records share a few instants)."""
+    try:
+        instant = float(judged)
+    except ValueError:
+        instant = math.inf
+    return instant, digest(judged.encode("utf-8", "surrogatepass"))[:16]
 
 
 @dataclass(frozen=True)
@@ -394,7 +400,7 @@ def proven_clean(
                 pass
             else:
                 stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-                if proves_clean(record, found.path, stamp, shown, now):
+                if proves_clean(record, stamp, shown, now):
                     rows.append((shown, *stamp, seen))
                     continue
         others.append(found)
@@ -458,7 +464,7 @@ class ResultStore:
 
     def add_clean(self, path: str, stamp: FileStamp | None, shown: str, now: datetime) -> None:
         """Give a file found clean and unchanged by its stored entry its clean record."""
-        record = clean_record(path, stamp, shown, now, [])
+        record = clean_record(stamp, shown, now, [])
         if record is not None:
             self._clean.append((path, record))
 
