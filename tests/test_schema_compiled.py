@@ -19,6 +19,7 @@ from seedlint import Config, lint_text
 from seedlint.document import parse_seed
 from seedlint.rules import schema as schema_rules
 from seedlint.rules.schema_compiled import KEYWORDS_2020_12, compile_schema
+from seedlint.rules.schema_source import generate_check
 from tests.conftest import CASES, FIXED_NOW, PROJECT
 
 SCHEMA = json.loads((PROJECT / "schemas" / "seed.schema.json").read_text(encoding="utf-8"))
@@ -31,6 +32,8 @@ def _pair(schema: Any) -> tuple[schema_rules.SchemaValidator, schema_rules.Schem
 
 
 FAST, REFERENCE = _pair(SCHEMA)
+GENERATED = schema_rules.SchemaValidator(SCHEMA, generate_after=0)
+"""The check written out as one function (rules.schema_source) from the start."""
 
 
 META = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
@@ -43,12 +46,33 @@ def _errors(validator: schema_rules.SchemaValidator, data: Any) -> list[tuple[An
     )
 
 
-def _agree(data: Any, fast: schema_rules.SchemaValidator = FAST) -> bool:
-    """Assert the compiled check's verdict is jsonschema's; return the verdict."""
-    assert fast.is_valid is not None
+def _agree(
+    data: Any,
+    fast: schema_rules.SchemaValidator = FAST,
+    generated: schema_rules.SchemaValidator = GENERATED,
+) -> bool:
+    """Assert the verdicts of the closures and of the generated function are jsonschema's;
+    return the verdict."""
+    assert fast.is_valid is not None and generated.is_valid is not None
     reference_valid = not list(fast.reference.iter_errors(data))
     assert fast.is_valid(data) is reference_valid, data
+    assert generated.is_valid(data) is reference_valid, data
     return reference_valid
+
+
+def _is_generated(check: Any) -> bool:
+    return bool(check.__code__.co_filename == "<seedlint schema check>")
+
+
+def test_the_packaged_schema_is_written_out_after_some_documents() -> None:
+    assert _is_generated(GENERATED.is_valid)
+    validator = schema_rules.SchemaValidator(SCHEMA, generate_after=3)
+    for _ in range(2):
+        assert not list(validator.iter_errors(BASE.data))
+        assert not _is_generated(validator.is_valid)
+    assert not list(validator.iter_errors(BASE.data))
+    assert _is_generated(validator.is_valid)
+    assert list(validator.iter_errors({}))  # and still finds errors
 
 
 def test_the_packaged_schema_compiles() -> None:
@@ -72,6 +96,7 @@ def test_every_case_file_gets_the_same_findings(document: Any) -> None:
     fast = list(schema_rules.check_schema(document, FAST))
     reference = list(schema_rules.check_schema(document, REFERENCE))
     assert fast == reference
+    assert list(schema_rules.check_schema(document, GENERATED)) == reference
     assert [d.message for d in fast] == [d.message for d in reference]
 
 
@@ -218,7 +243,10 @@ schemas = st.recursive(leaf_schemas, _extend, max_leaves=6)
 def test_generated_schemas_get_the_same_verdict(schema: Any, instance: Any) -> None:
     assume(META.is_valid(schema))  # only schemas a user could configure
     fast = schema_rules.SchemaValidator(schema)
-    _agree(instance, fast)
+    generated = schema_rules.SchemaValidator(schema, generate_after=0)
+    _agree(instance, fast, generated)
+    if generate_check(fast.inlined, schema_rules._FORMAT_CHECKS) is not None:  # it is used
+        assert _is_generated(generated.is_valid)
 
 
 # -- a user's own schema keeps working ----------------------------------------------------------
@@ -268,3 +296,17 @@ def test_a_clean_run_never_imports_jsonschema(tmp_path: Path) -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=False, cwd=tmp_path
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("keyword", ["items", "properties"])
+def test_a_schema_too_deep_to_write_out_keeps_its_closures(keyword: str) -> None:
+    schema: Any = {"type": "string"}
+    for _ in range(200):
+        schema = {"items": schema} if keyword == "items" else {"properties": {"a": schema}}
+    assert generate_check(schema, {}) is None
+    validator = schema_rules.SchemaValidator(schema, generate_after=0)
+    assert validator.is_valid is not None and not _is_generated(validator.is_valid)
+    deep: Any = 1
+    for _ in range(200):
+        deep = [deep] if keyword == "items" else {"a": deep}
+    _agree(deep, schema_rules.SchemaValidator(schema), validator)
