@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from seedlint import cross_file_queries as queries
-from seedlint.cache import original_key, stored_key
+from seedlint.cache import kept_as_they_are, original_key, stored_key
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import project_seeds
@@ -35,7 +35,6 @@ from seedlint.rules.vocabulary import KeywordFacts, keyword_uses, rule_for
 from seedlint.scratch import (
     UrlRow,
     UseRow,
-    plain_keys,
     transaction,
     url_row,
     use_rows,
@@ -236,7 +235,7 @@ class CrossFilePass:
         conn = self.conn
         with transaction(conn):
             while batch:
-                if not plain_keys(list(map(itemgetter(0), batch))):
+                if not kept_as_they_are(map(itemgetter(0), batch)):
                     batch = [(stored_key(row[0]), *row[1:]) for row in batch]
                 conn.executemany(_INSERT_UNKNOWN, batch)
                 batch = list(islice(pending, _BATCH))

@@ -36,11 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from seedlint.cache import SYNCHRONOUS, ResultCache, original_key, stored_key
+from seedlint.cache import SYNCHRONOUS, ResultCache, kept_as_they_are, original_key, stored_key
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
-from seedlint.scratch import plain_keys, transaction, url_row, use_rows
+from seedlint.scratch import transaction, url_row, use_rows
 
 RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
@@ -319,7 +319,7 @@ class ProjectIndex:
         lost = False
         for folder, entries in seeds:
             names = [folder + entry.name for entry in entries]
-            if not plain_keys(names):
+            if not kept_as_they_are(names):
                 names = [stored_key(name) for name in names]
             linted: set[str] | frozenset[str] = frozenset()
             if many:

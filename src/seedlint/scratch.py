@@ -42,24 +42,6 @@ UrlRow = tuple[str, str, str, int, int, int, int]
 UseRow = tuple[str, str, str, str, int, int, int]
 """A linted file's keyword use: path, field, scope, value, line, column, silenced."""
 
-_MARKER = stored_key("\udc80")[0]
-"""The first character of every key :func:`stored_key` escapes."""
-
-
-def plain_keys(keys: list[str]) -> bool:
-    """Every one of ``keys`` is stored as it is (:func:`stored_key` keeps it): all are
-    checked at once, on one string joined in C (a path holds no NUL)."""
-    joined = "\0".join(keys)
-    if f"\0{_MARKER}" in joined or joined.startswith(_MARKER):
-        return False
-    if joined.isascii():
-        return True
-    try:
-        joined.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
 
 def work_database() -> sqlite3.Connection:
     """A private scratch database on disk (SQLite keeps only a bounded page cache in memory)."""
