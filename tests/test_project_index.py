@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedlint import cross_file, cross_file_queries, project_index
+from seedlint import cross_file, cross_file_queries, project_index, served_rows
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME as DATABASE_NAME
 from seedlint.config import Config, load_config
@@ -484,6 +484,7 @@ def test_unchanged_linted_files_are_answered_from_their_stored_rows(
 
     monkeypatch.setattr(cross_file.CrossFilePass, "_compare", compare)
     warm = lint_paths(folder, config, now=FIXED_NOW)
+    assert warm.notices == []
     assert scratch == [("seeds/005.txt", "seeds/005.txt", 11)]
     fresh = lint_paths(folder, _config(root, tmp_path / "fresh"), now=FIXED_NOW)
     assert warm.diagnostics == fresh.diagnostics
@@ -498,6 +499,65 @@ def test_unchanged_linted_files_are_answered_from_their_stored_rows(
     assert lint_paths(folder, config, now=FIXED_NOW).diagnostics == fresh.diagnostics
     read_again = ["seeds/001.txt", "seeds/011.txt"]
     assert [sorted(str(paths).split(",")) for paths in scratch[0][:2]] == [read_again] * 2
+
+
+_PLANTED_USE = (
+    "INSERT INTO index_uses_v1 SELECT project, 'seeds/003.txt', field, scope, value, 9, 7, 0"
+    " FROM index_uses_v1 WHERE path = 'seeds/011.txt' AND field = 'type'"
+)
+
+
+@pytest.mark.parametrize("listed_up_to", [0, served_rows.LISTED_UP_TO])
+@pytest.mark.parametrize(
+    ("tamper", "read_again"),
+    [
+        # Rows an answer from the store reads: the seed is read again.
+        ("UPDATE index_uses_v1 SET line = 0 WHERE path = 'seeds/011.txt'", ["011"]),
+        ("UPDATE index_uses_v1 SET value = x'07' WHERE path = 'seeds/011.txt'", ["011"]),
+        ("DELETE FROM index_uses_v1 WHERE path = 'seeds/011.txt'", ["011"]),
+        ("UPDATE index_urls_v1 SET key = NULL WHERE path = 'seeds/001.txt'", ["001"]),
+        ("UPDATE index_urls_v1 SET silenced = 7 WHERE path = 'seeds/000.txt'", ["000"]),
+        ("UPDATE index_values_v1 SET scope = x'00' WHERE path = 'seeds/004.txt'", ["004"]),
+        # A row whose path is lost: which seed it was cannot be told, so all are read.
+        (
+            "UPDATE index_values_v1 SET path = x'00' WHERE path = 'seeds/004.txt'",
+            [f"{number:03d}" for number in range(12)],
+        ),
+        # Rows no answer reads are left alone, and a planted use counts for nothing.
+        ("UPDATE index_uses_v1 SET line = 0 WHERE path = 'seeds/004.txt'", []),
+        ("UPDATE index_urls_v1 SET line = 0 WHERE path = 'seeds/007.txt'", []),
+        (_PLANTED_USE, []),
+    ],
+)
+@pytest.mark.usefixtures("settled")
+def test_damaged_rows_that_take_part_in_an_answer_from_the_store_are_read_again(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tamper: str,
+    read_again: list[str],
+    listed_up_to: int,
+) -> None:
+    """A warm run answered from the stored rows gives a fresh run's findings whatever rows
+    were damaged; only the seeds whose damaged rows would take part in it are read."""
+    monkeypatch.setattr(project_index, "SERVED_FROM", 0)
+    monkeypatch.setattr(served_rows, "LISTED_UP_TO", listed_up_to)
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    _variant_project(root, 12)
+    config, folder = _config(root, cache), [root / "seeds"]
+    fresh = lint_paths(folder, _config(root, tmp_path / "fresh"), now=FIXED_NOW)
+    assert sorted(d.code for d in fresh.diagnostics) == ["C010", "C010", "C016"]
+    assert lint_paths(folder, config, now=FIXED_NOW).diagnostics == fresh.diagnostics
+    _tamper(cache, tamper)
+    read: list[str] = []
+    real = cross_file.read_seed_file
+    monkeypatch.setattr(
+        cross_file,
+        "read_seed_file",
+        lambda path, *rest: read.append(path.stem) or real(path, *rest),
+    )
+    warm = lint_paths(folder, config, now=FIXED_NOW)
+    assert (warm.diagnostics, warm.notices) == (fresh.diagnostics, [])
+    assert sorted(read) == read_again
 
 
 def _pass_findings(

@@ -40,6 +40,7 @@ from seedlint.scratch import (
     use_rows,
     work_database,
 )
+from seedlint.served_rows import served_checks
 from seedlint.suppressions import suppressions_of
 from seedlint.version import __version__
 
@@ -373,6 +374,11 @@ class CrossFilePass:
             index.refresh(read_facts(self.config))
             self.conn.execute("BEGIN")
             if index.fresh():
-                return True
+                damaged = served_checks(index) if index.served() else []
+                if not damaged:
+                    return True
+                self.conn.execute("COMMIT")
+                index.forget(damaged)  # and read again (see refresh)
+                continue
             self.conn.execute("COMMIT")  # changed under us (another run): again
         return False

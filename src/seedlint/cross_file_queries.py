@@ -41,10 +41,6 @@ PROJECT_URLS = (
 LINTED_URLS = "SELECT path, key, line, col, inode FROM linted_urls"
 SERVED = "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
 """Whether some linted files are answered from their stored rows (passed without facts)."""
-SHARED_KEYS = f"""
-INSERT INTO temp.shared SELECT u.key FROM {URLS} u JOIN walk w ON w.path = u.path
-WHERE u.project = :project GROUP BY u.key HAVING count(*) > 1
-"""
 SERVED_DUPLICATES = f"""
 SELECT u.path, u.key, u.url, u.line, u.col, w.inode, o.path, o.line, o.col, ow.inode
 FROM temp.shared s
@@ -56,7 +52,8 @@ CROSS JOIN walk ow ON ow.path = o.path
 WHERE u.silenced = 0 AND o.path != u.path AND ow.inode IS NOT w.inode
 """
 """The webUrl rows of linted files answered from the store that another walked seed shares:
-only keys held by two walked seeds are joined back (no row copied per linted file)."""
+only keys held by two walked seeds (``temp.shared``, filled by
+:func:`~seedlint.served_rows.served_checks`) are joined back."""
 PROJECT_VALUES = (
     "SELECT v.field, v.scope, v.value, count(*) AS n"  # one row per seed and value (its key)
     f" FROM {VALUES} v JOIN walk w ON w.path = v.path WHERE v.project = :project"
@@ -98,9 +95,6 @@ def duplicate_web_urls(
         {"project": project},
     ).fetchall()
     if served:
-        conn.execute("DROP TABLE IF EXISTS temp.shared")
-        conn.execute("CREATE TEMP TABLE shared (key PRIMARY KEY) WITHOUT ROWID")
-        conn.execute(SHARED_KEYS, {"project": project})
         rows += conn.execute(SERVED_DUPLICATES, {"project": project}).fetchall()
     linted: dict[str, WebUrlEntry] = {}
     others: list[WebUrlEntry] = []
@@ -127,24 +121,22 @@ PROJECT_USERS = (
     " AND v.value = l.value LIMIT :limit)"
 )
 """How many walked seeds use the value of the linted use ``l`` (counted up to ``:limit``)."""
-SERVED_RARE = f"""
-INSERT INTO temp.rare SELECT v.field, v.scope, v.value
-    FROM {VALUES} v JOIN walk w ON w.path = v.path WHERE v.project = :project
-    GROUP BY v.field, v.scope, v.value HAVING count(*) <= :rare
-"""
-"""The values few walked seeds use (the linted files answered from the store are walked)."""
 SERVED_RARE_USES = (
     "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
     f" WHERE l.silenced = 0 AND ({PROJECT_USERS}) <= :rare"
     " UNION ALL"
-    " SELECT u.path, u.field, u.scope, u.value, u.line, u.col"
-    f" FROM {USES} u CROSS JOIN temp.rare r"
-    " ON r.field = u.field AND r.scope = u.scope AND r.value = u.value"
-    " JOIN linted_files l ON l.path = u.path AND l.known = 0"
-    " WHERE u.project = :project AND u.silenced = 0"
+    " SELECT u.path, u.field, u.scope, u.value, u.line, u.col FROM temp.rare r"
+    f" CROSS JOIN {VALUES} v ON v.project = :project AND v.field = r.field"
+    " AND v.scope = r.scope AND v.value = r.value"
+    " CROSS JOIN linted_files l ON l.path = v.path AND l.known = 0"
+    f" CROSS JOIN {USES} u ON u.project = :project AND u.path = v.path AND u.field = v.field"
+    " AND u.scope = v.scope AND u.value = v.value"
+    " WHERE u.silenced = 0"
 )
 """Rare uses: of the linted files' own facts (each counted), and of those answered from the
-store (their stored uses of a rare value)."""
+store: the stored uses of the values few walked seeds use (``temp.rare``, filled by
+:func:`~seedlint.served_rows.served_checks`), found from the seeds that the
+values' rows name."""
 PROJECT_GROUP = (
     f"SELECT v.value, count(*) FROM {VALUES} v JOIN walk w ON w.path = v.path"
     " WHERE v.project = :project AND v.field = :field AND v.scope = :scope GROUP BY v.value"
@@ -171,12 +163,6 @@ def keyword_variants(
         indexed and conn.execute(f"SELECT count(*) <= {FEW_USES} FROM linted_uses").fetchone()[0]
     )
     if served:
-        conn.execute("DROP TABLE IF EXISTS temp.rare")
-        conn.execute(
-            "CREATE TEMP TABLE rare (field, scope, value, PRIMARY KEY (field, scope, value))"
-            " WITHOUT ROWID"
-        )
-        conn.execute(SERVED_RARE, parameters)
         rare = conn.execute(SERVED_RARE_USES, parameters).fetchall()
     elif few:
         rare = conn.execute(

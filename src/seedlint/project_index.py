@@ -31,7 +31,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -136,11 +136,12 @@ def _same_stamp(a: str, b: str) -> str:
 
 
 _SAME_STAMP = _same_stamp("f", "w")
-_VALID_URL = (
+VALID_URL = (
     "typeof(u.key) = 'text' AND typeof(u.url) = 'text' AND typeof(u.line) = 'integer'"
     " AND u.line >= 1 AND typeof(u.col) = 'integer' AND u.col >= 1 AND u.silenced IN (0, 1)"
 )
-_VALID_USE = (
+KEYWORD_FIELDS = ("type", "category", "provider.name")
+VALID_USE = (
     "u.field IN ('type', 'category', 'provider.name') AND typeof(u.scope) = 'text'"
     " AND typeof(u.value) = 'text' AND typeof(u.line) = 'integer' AND u.line >= 1"
     " AND typeof(u.col) = 'integer' AND u.col >= 1 AND u.silenced IN (0, 1)"
@@ -153,9 +154,9 @@ WHERE l.known = 0 AND (
     w.path IS NULL OR f.path IS NULL OR NOT ({_same_stamp("f", "l")})
     OR typeof(f.seen_ns) != 'integer' OR max(f.mtime_ns, f.ctime_ns) + :racy > f.seen_ns
     OR EXISTS (SELECT 1 FROM {URLS} u WHERE u.project = :project AND u.path = l.path
-               AND NOT ({_VALID_URL}))
+               AND NOT ({VALID_URL}))
     OR EXISTS (SELECT 1 FROM {USES} u WHERE u.project = :project AND u.path = l.path
-               AND NOT ({_VALID_USE})))
+               AND NOT ({VALID_USE})))
 """
 """Linted files passed without their facts whose row cannot stand in for them: not a walked
 seed, no row at the file's stamp (or one taken too soon after a change), or damaged rows."""
@@ -189,9 +190,10 @@ _BAD_ROWS = _bad_rows(
 )
 """Damaged rows among those that can take part in an answer: a row whose key, field or scope
 is not text matches no linted fact, so only the rows sharing one are checked."""
-_ALL_BAD_ROWS = _bad_rows()
-"""Damaged rows of the whole project: when linted files are answered from their stored rows,
-any stored key or value may take part in an answer."""
+_UNWALKED_UNKNOWN = (
+    "SELECT l.path FROM linted_files l WHERE l.known = 0"
+    " AND NOT EXISTS (SELECT 1 FROM walk w WHERE w.path = l.path)"
+)
 _STALE_UNKNOWN = (
     "SELECT l.path FROM linted_files l JOIN stale s ON s.path = l.path"
     " WHERE l.known = 0 AND s.linted = 1"
@@ -360,6 +362,15 @@ class ProjectIndex:
 
     # -- bringing the store up to date -----------------------------------------
 
+    def linted_all_walked(self) -> bool:
+        """Every linted file is a walked seed."""
+        return bool(
+            self.conn.execute(
+                "SELECT (SELECT count(*) FROM linted_files)"
+                " = (SELECT count(*) FROM walk WHERE linted = 1)"
+            ).fetchone()[0]
+        )
+
     def fill_unchanged(self, read: Reader) -> None:
         """Read the linted files passed without facts whose rows cannot stand for them. The
         others' rows are copied into the linted tables when there are at most
@@ -371,11 +382,16 @@ class ProjectIndex:
         ).fetchone()[0]:
             return
         params = {"project": self.project, "racy": RACY_NS}
-        read_unknown(conn, self.root, read, _UNKNOWN_TO_READ, params)
         if conn.execute(
             f"SELECT count(*) > {SERVED_FROM} FROM linted_files WHERE known = 0"
         ).fetchone()[0]:
+            # Answered from their stored rows. Those not walked are read now; those with no
+            # row at their stamp are stale, read by refresh; damaged rows that would take
+            # part in the answer are found inside it (served_checks).
+            if not self.linted_all_walked():
+                read_unknown(conn, self.root, read, _UNWALKED_UNKNOWN, {})
             return
+        read_unknown(conn, self.root, read, _UNKNOWN_TO_READ, params)
         # Few of them: copying their rows costs less than the whole-project queries.
         with transaction(conn):
             conn.execute(
@@ -397,12 +413,10 @@ class ProjectIndex:
         facts, the others by reading them. Rows of seeds no longer walked are dropped."""
         conn = self.conn
         params = {"project": self.project, "racy": RACY_NS}
-        served = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
-        ).fetchone()[0]
-        bad = [row[0] for row in conn.execute(_ALL_BAD_ROWS if served else _BAD_ROWS, params)]
-        if bad:
-            self._write(lambda: self._forget(bad))
+        if not self.served():  # else checked inside the answer (served_checks)
+            bad = [row[0] for row in conn.execute(_BAD_ROWS, params)]
+            if bad:
+                self.forget(bad)
         conn.execute("DELETE FROM stale")
         conn.execute(f"INSERT INTO stale {_CHANGED}", params)
         walked, read_count = conn.execute(
@@ -441,11 +455,23 @@ class ProjectIndex:
         ).fetchone()
         return not row[0]
 
+    def served(self) -> bool:
+        """Some linted files are answered from their stored rows (passed without facts)."""
+        return bool(
+            self.conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
+            ).fetchone()[0]
+        )
+
+    def forget(self, paths: list[object]) -> None:
+        """Drop every stored row of these seeds (in a write transaction of its own)."""
+        self._write(lambda: self._forget(paths))
+
     def _write(self, action: Callable[[], None]) -> None:
         with transaction(self.conn, immediate=True):
             action()
 
-    def _forget(self, paths: list[str]) -> None:
+    def _forget(self, paths: Sequence[object]) -> None:
         rows = [(self.project, path) for path in paths]
         for table in (SEEDS, URLS, VALUES, USES):
             self.conn.executemany(f"DELETE FROM {table} WHERE project = ? AND path = ?", rows)
