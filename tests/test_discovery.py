@@ -157,3 +157,34 @@ def test_an_unordered_stream_takes_a_big_folder_entry_by_entry(
     rest += [item.shown for item in found]
     assert len(pulled) == 3 + 42 and len(rest) == 42
     assert rest == [f"seeds/sub/{name}" for name in pulled[3:]]  # as the folder lists them
+
+
+@pytest.mark.parametrize(
+    ("named", "covered"),
+    [
+        (["seeds"], ["seeds/"]),
+        (["."], [""]),
+        (["seeds", "seeds/sub"], ["seeds/", "seeds/sub/"]),
+        (["seeds/sub", "seeds/a.txt"], ["seeds/sub/"]),
+        (["seeds/a.txt", "seeds"], []),  # a file named below it: linted whatever include says
+        (["../outside"], []),  # not the project's
+        (["link"], ["seeds/"]),  # a link to a folder of the project: walked as that folder
+    ],
+)
+def test_a_folder_walked_whole_is_reported_as_covered_once_walked(
+    root: Path, named: list[str], covered: list[str]
+) -> None:
+    (root / "link").symlink_to(root / "seeds", target_is_directory=True)
+    reported: list[str] = []
+    files = stream([Path(name) for name in named], Config(root=root), covered=reported)
+    next(files)
+    assert reported == []  # not before the folder was walked whole
+    list(files)
+    assert reported == covered
+
+
+def test_a_folder_holding_a_link_is_not_covered(root: Path) -> None:
+    (root / "seeds" / "sub" / "e.txt").symlink_to(root / "seeds" / "a.txt")
+    reported: list[str] = []
+    list(stream([Path("seeds/sub"), Path("seeds")], Config(root=root), covered=reported))
+    assert reported == []

@@ -26,7 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedlint import cross_file, cross_file_queries, project_index, served_rows
+from seedlint import cross_file, cross_file_queries, linter, project_index, served_rows
+from seedlint import discovery as discovery_module
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME as DATABASE_NAME
 from seedlint.config import Config, load_config
@@ -326,15 +327,30 @@ def _working_folder(folder: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def _run(top: Path, cwd: str, target: str, cache: Path) -> list[tuple[str, int, int, str]]:
+def _run(
+    top: Path, cwd: str, target: str, cache: Path, *, covering: bool = True
+) -> list[tuple[str, int, int, str]]:
     folder = top / cwd
     folder.mkdir(parents=True, exist_ok=True)
     path = Path(os.path.relpath(top / target, folder))
     if not (folder / path).exists():
         return []
-    with _working_folder(folder):
+    with _working_folder(folder), _covering(on=covering):
         config = load_config(None, [path]).with_overrides(cache_dir=cache)
         return _c010(lint_paths([path], config, now=FIXED_NOW).diagnostics)
+
+
+@contextlib.contextmanager
+def _covering(*, on: bool) -> Iterator[None]:
+    """With ``on=False``, the project walk walks every folder again (discovery reports no
+    folder as walked whole): the reference the shortcut is compared with."""
+    real = linter.stream
+    if not on:
+        linter.stream = lambda *args, **kwargs: real(*args, **{**kwargs, "covered": None})  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        linter.stream = real  # type: ignore[assignment]
 
 
 @settings(
@@ -380,7 +396,7 @@ def test_any_history_gives_the_findings_of_a_fresh_run(
             else:
                 _, cwd, target = step
                 cached = _run(top, str(cwd), str(target), cache)
-                fresh = _run(top, str(cwd), str(target), top / f"fresh-{number}")
+                fresh = _run(top, str(cwd), str(target), top / f"fresh-{number}", covering=False)
                 assert cached == fresh
 
 
@@ -700,3 +716,56 @@ def test_the_project_walk_takes_a_folder_entry_by_entry(
     assert folder == "seeds/" and len(first) == 1
     assert len(pulled) <= 3  # root entries and one seed
     assert sum(len(batch) for _, batch in seeds) == 39
+
+
+# -- folders the per-file pass walked whole are not walked again ---------------------
+
+
+def _covered_project(root: Path) -> None:
+    """Seeds in ``seeds/`` (with a sub-folder) and in ``site/seeds/``: a webUrl shared across
+    the two folders and within ``seeds/``, and a rare keyword variant."""
+    (root / "seeds" / "sub").mkdir(parents=True)
+    (root / "site" / "seeds").mkdir(parents=True)
+    (root / "seedlint.toml").write_text("", encoding="utf-8")
+    for number in range(6):
+        (root / "seeds" / f"s{number}.txt").write_text(_seed(f"a{number}"), encoding="utf-8")
+    (root / "seeds" / "sub" / "twin.txt").write_text(_seed("a1"), encoding="utf-8")
+    (root / "site" / "seeds" / "other.txt").write_text(_seed("a2"), encoding="utf-8")
+    (root / "seeds" / "variant.txt").write_text(
+        _VARIANT.replace("eu-restrictions", "variant"), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["none", "link in the folder", "named file include leaves out", "seed changed"],
+)
+def test_a_folder_walked_whole_is_not_walked_again_and_gives_the_findings_of_a_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    root = tmp_path / "project"
+    _covered_project(root)
+    monkeypatch.chdir(root)
+    named = [Path("seeds")]
+    if change == "link in the folder":  # a link is linted, but is no seed of the project
+        (root / "seeds" / "link.txt").symlink_to(root / "seeds" / "variant.txt")
+    elif change == "named file include leaves out":  # linted, but no seed of the project
+        (root / "seeds" / "draft.md").write_text(_seed("a4"), encoding="utf-8")
+        named.append(Path("seeds/draft.md"))
+    elif change == "seed changed":
+        _run(tmp_path, "project", "project/seeds", tmp_path / "cache")
+        (root / "site" / "seeds" / "other.txt").write_text(_seed("a5"), encoding="utf-8")
+
+    def findings(*, covering: bool) -> list[Diagnostic]:
+        config = load_config(None, named).with_overrides(cache_dir=tmp_path / "cache")
+        with _covering(on=covering):
+            return lint_paths(named, config, now=FIXED_NOW).diagnostics
+
+    pulled: list[str] = []
+    expected = findings(covering=False)
+    monkeypatch.setattr(discovery_module.os, "scandir", counting_scandir(pulled))
+    assert findings(covering=True) == expected
+    assert {d.code for d in expected} >= {"C010", "C016"}
+    walked_twice = change in ("link in the folder", "named file include leaves out")
+    assert pulled.count("s0.txt") == (2 if walked_twice else 1)
+    assert pulled.count("other.txt") == 1  # the other seeds folder is walked as ever

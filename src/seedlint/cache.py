@@ -57,8 +57,9 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_expiry ON entries (expires_at);
 """
 
-_ESCAPED = "\ufdd0"
+ESCAPED = "\ufdd0"
 """Starts a key stored as the hex of its bytes (a noncharacter: no real name starts with it)."""
+_ESCAPED = ESCAPED
 
 
 def stored_key(key: str) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -167,9 +167,15 @@ class CrossFilePass:
     with each other.
     """
 
-    def __init__(self, config: Config, named: Sequence[Path] = ()) -> None:
+    def __init__(
+        self, config: Config, named: Sequence[Path] = (), covered: Collection[str] = ()
+    ) -> None:
+        """``named``: the paths named on the command line; ``covered``: the folders whose
+        files were all passed to this pass (see :func:`seedlint.discovery.stream`), filled at
+        the latest when :meth:`finish` is called."""
         self.config = config
         self.named = named
+        self.covered = covered
         self.root = config.root.resolve()
         self._conn: sqlite3.Connection | None = None
         self._files: list[tuple[object, ...]] = []
@@ -368,7 +374,9 @@ class CrossFilePass:
     def _bring_up_to_date(self, index: ProjectIndex, name: str, *, on_disk: bool) -> bool:
         """Attach, walk and refresh; True inside a read transaction where the index is fresh."""
         index.attach(name, on_disk=on_disk)
-        index.walk(project_seeds(self.root, self.config, self.named, batch=_BATCH))
+        index.walk(
+            project_seeds(self.root, self.config, self.named, batch=_BATCH, covered=self.covered)
+        )
         index.fill_unchanged(read_facts(self.config))
         for _ in range(_FRESH_TRIES):
             index.refresh(read_facts(self.config))

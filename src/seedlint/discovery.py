@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from fnmatch import translate
 from functools import lru_cache
 from itertools import chain, islice
@@ -34,7 +34,13 @@ def discover(paths: Sequence[Path], config: Config) -> list[Path]:
     return [Path(found.path) for found in stream(paths, config)]
 
 
-def stream(paths: Sequence[Path], config: Config, *, ordered: bool = True) -> Iterator[Found]:
+def stream(
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    ordered: bool = True,
+    covered: list[str] | None = None,
+) -> Iterator[Found]:
     """Files named directly, plus files under named folders that match include/exclude.
 
     Files named directly are always linted (pre-commit passes exactly the files
@@ -47,6 +53,12 @@ def stream(paths: Sequence[Path], config: Config, *, ordered: bool = True) -> It
     places are remembered, so memory does not grow with the files walked.
     Named paths are checked before anything is yielded: a missing one raises
     :class:`DiscoveryError` before any file is linted.
+
+    ``covered`` receives, once each is walked whole, the display path (and a slash; "" for
+    the root) of each named folder whose files are exactly the project seeds below it: a
+    folder under the project root, in which no link was met and under which no file was
+    named (a named file is linted whatever include says). The project walk takes those
+    seeds from the linted files instead of walking the folder again.
     """
     under_root = _folder_prefix(str(config.root.resolve()))
     plan: list[tuple[Path, str, bool]] = []  # each named path, where it is, is it a file
@@ -57,7 +69,7 @@ def stream(paths: Sequence[Path], config: Config, *, ordered: bool = True) -> It
             plan.append((path, str(path.resolve()), False))
         else:
             raise DiscoveryError(f"{path}: no such file or folder")
-    return _stream(plan, config, under_root, ordered)
+    return _stream(plan, config, under_root, ordered, covered)
 
 
 SORTED_UP_TO = 4096
@@ -65,7 +77,11 @@ SORTED_UP_TO = 4096
 
 
 def _stream(
-    plan: list[tuple[Path, str, bool]], config: Config, under_root: str, ordered: bool
+    plan: list[tuple[Path, str, bool]],
+    config: Config,
+    under_root: str,
+    ordered: bool,
+    covered: list[str] | None,
 ) -> Iterator[Found]:
     named = {where for _, where, is_file in plan if is_file}  # a folder walk may reach them
     folders = [where for _, where, is_file in plan if not is_file]
@@ -82,14 +98,18 @@ def _stream(
                 yield Found(str(path), _plain_shown(path, where, under_root))
             continue
         folder = _folder_prefix(where)
+        whole = folder.startswith(under_root) and not any(n.startswith(folder) for n in named)
         for entry, relative in _walk(path, config, ordered=ordered, sort_small=True):
             spot = folder + relative  # located(entry): its folder is real
+            inside = spot.startswith(under_root) and not entry.is_symlink()
+            whole = whole and inside  # also for a file yielded earlier
             if overlap or spot in named:
                 if spot in seen:
                     continue
                 seen.add(spot)
-            inside = spot.startswith(under_root) and not entry.is_symlink()
             yield Found(entry.path, spot[len(under_root) :] if inside else None)
+        if whole and covered is not None:
+            covered.append(folder[len(under_root) :])
 
 
 def _folder_prefix(folder: str) -> str:
@@ -182,8 +202,13 @@ SEED_FOLDER = "seeds"
 
 
 def project_seeds(
-    root: Path, config: Config, named: Sequence[Path] = (), *, batch: int = 500
-) -> Iterator[tuple[str, list[os.DirEntry[str]]]]:
+    root: Path,
+    config: Config,
+    named: Sequence[Path] = (),
+    *,
+    batch: int = 500,
+    covered: Collection[str] = (),
+) -> Iterator[tuple[str, list[os.DirEntry[str]] | None]]:
     """The seeds of the project at ``root``, unordered: what C010 compares with.
 
     Files under the root that include/exclude select and that lie in one of
@@ -196,6 +221,10 @@ def project_seeds(
     path and a slash (a seed's display path is that and its name): whether a folder's files
     are seeds depends on the folder only, so each entry costs a few checks and no object.
     A batch's entries can be stat()ed only until the next batch is asked for.
+
+    A folder whose display path (and slash) is in ``covered`` is not walked: it comes as
+    its display path and None, meaning that its seeds are the files the per-file pass walked
+    there (see :func:`stream`).
     """
     folders = [root / p for p in config.paths] + [p for p in named if p.is_dir()]
     prefixes = set()
@@ -211,6 +240,9 @@ def project_seeds(
     pending: list[tuple[str, str]] = [(str(root), "")]
     while pending:
         current, below = pending.pop()
+        if below in covered:
+            yield below, None
+            continue
         try:
             # Listed through a descriptor: each entry's stat() then looks up one name, not
             # the whole path again. Entries are only valid while it is open.

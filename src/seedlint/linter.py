@@ -143,12 +143,13 @@ def lint_paths(
     targets = [Path(p) for p in paths] or [config.root / p for p in config.paths]
     probing = config.probe_links or config.probe_images
     # Findings are sorted at the end; only the probe asks hosts in discovery order.
-    files = _Counted(stream(targets, config, ordered=probing))  # DiscoveryError before linting
+    covered: list[str] = []  # folders walked whole: the project walk takes their files
+    files = _Counted(stream(targets, config, ordered=probing, covered=covered))
     diagnostics: list[Diagnostic] = []
     kept: list[FileReport] = []
     # The cross-file pass takes each file's webUrl as results stream in, so no
     # per-file facts pile up here; it never re-reads a linted file.
-    duplicates = cross_file.CrossFilePass(config, targets)
+    duplicates = cross_file.CrossFilePass(config, targets, covered)
     checked: list[str] = []
     notices: list[str] = []
     done = 0
@@ -175,6 +176,7 @@ def lint_paths(
     except KeyboardInterrupt:
         # Ctrl-C: what finished is reported, and the rest named as not checked.
         interrupted = True
+        covered.clear()  # files of theirs may have been lost in flight
         reports.close()
         total = files.total()
         notices.append(f"interrupted: {done} of {total} files checked, {total - done} not checked")

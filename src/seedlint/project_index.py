@@ -36,7 +36,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from seedlint.cache import SYNCHRONOUS, ResultCache, kept_as_they_are, original_key, stored_key
+from seedlint.cache import (
+    ESCAPED,
+    SYNCHRONOUS,
+    ResultCache,
+    kept_as_they_are,
+    original_key,
+    stored_key,
+)
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
@@ -307,19 +314,23 @@ class ProjectIndex:
 
     # -- the walk ---------------------------------------------------------------
 
-    def walk(self, seeds: Iterable[tuple[str, list[os.DirEntry[str]]]]) -> None:
+    def walk(self, seeds: Iterable[tuple[str, list[os.DirEntry[str]] | None]]) -> None:
         """Stream the stamp of every seed into ``walk`` (batches of one folder's seeds, with
         the folder's display path and a slash); linted files keep their own stamp, and
-        when there are many they are not stat()ed again."""
+        when there are many they are not stat()ed again. A folder given without entries is
+        one the per-file pass walked whole: its seeds are the linted files below it."""
         with transaction(self.conn):
             self._walk(seeds)
 
-    def _walk(self, seeds: Iterable[tuple[str, list[os.DirEntry[str]]]]) -> None:
+    def _walk(self, seeds: Iterable[tuple[str, list[os.DirEntry[str]] | None]]) -> None:
         conn = self.conn
         seen = time.time_ns()  # before any stat(): a stamp taken later is only safer
         many = conn.execute(f"SELECT count(*) >= {LINTED_LOOKUP} FROM linted_files").fetchone()[0]
         lost = False
         for folder, entries in seeds:
+            if entries is None:
+                self._take_linted(folder)
+                continue
             names = [folder + entry.name for entry in entries]
             if not kept_as_they_are(names):
                 names = [stored_key(name) for name in names]
@@ -359,6 +370,27 @@ class ProjectIndex:
             )
         if lost:
             conn.execute("DELETE FROM walk WHERE size IS NULL")  # gone since listed
+
+    def _take_linted(self, folder: str) -> None:
+        """Walk the linted files below ``folder`` (a display path and a slash, or "")."""
+        take = (
+            "INSERT OR IGNORE INTO walk SELECT path, size, mtime_ns, ctime_ns, inode, seen_ns, 1"
+            " FROM linted_files"
+        )
+        conn = self.conn
+        if not folder:
+            conn.execute(take)
+            return
+        # Below it in text order; a name kept escaped (stored_key) starts with a marker
+        # instead, so those (rare) are looked at one by one.
+        end = folder[:-1] + chr(ord(folder[-1]) + 1)
+        conn.execute(f"{take} WHERE path >= ? AND path < ?", (folder, end))
+        escaped = [
+            path
+            for (path,) in conn.execute("SELECT path FROM linted_files WHERE path >= ?", (ESCAPED,))
+            if original_key(path).startswith(folder)
+        ]
+        conn.executemany(f"{take} WHERE path = ?", [(path,) for path in escaped])
 
     # -- bringing the store up to date -----------------------------------------
 
