@@ -201,6 +201,68 @@ def test_damaged_or_planted_rows_are_dropped_and_their_seeds_read_again(
     assert lint_paths([files[0]], config, now=FIXED_NOW).index_stats == {"hits": 3, "misses": 0}
 
 
+def test_rows_another_run_writes_meanwhile_are_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    """Stamps are compared once more inside the answer only when another connection wrote to
+    the store after the stale seeds were listed; then a row it left at another stamp is
+    read again."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _project(root, count=3, duplicate=False)
+    config = _config(root, cache)
+    assert lint_paths([files[0]], config, now=FIXED_NOW).diagnostics == []
+    statements: list[str] = []
+    real_database = cross_file.work_database
+
+    def traced() -> sqlite3.Connection:
+        conn = real_database()
+        conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(cross_file, "work_database", traced)
+    full_check = "SELECT EXISTS (SELECT 1 FROM walk w LEFT JOIN"
+    assert lint_paths([files[0]], config, now=FIXED_NOW).diagnostics == []
+    assert not any(full_check in statement for statement in statements)
+
+    real_refresh = project_index.ProjectIndex.refresh
+    meanwhile: list[str] = []
+
+    def refresh(self: project_index.ProjectIndex, read: project_index.Reader) -> None:
+        real_refresh(self, read)
+        if not meanwhile:  # another run: 001's row at another stamp, sharing 000's webUrl
+            meanwhile.append("wrote")
+            _tamper(
+                cache,
+                "UPDATE index_urls_v1 SET key = (SELECT key FROM index_urls_v1"
+                " WHERE path = 'seeds/000.txt') WHERE path = 'seeds/001.txt'",
+            )
+            _tamper(cache, "UPDATE index_seeds_v1 SET size = 1 WHERE path = 'seeds/001.txt'")
+
+    monkeypatch.setattr(project_index.ProjectIndex, "refresh", refresh)
+    statements.clear()
+    result = lint_paths([files[0]], config, now=FIXED_NOW)
+    assert (result.diagnostics, result.notices) == ([], [])
+    assert any(full_check in statement for statement in statements)
+
+
+def test_a_row_whose_path_is_lost_has_every_seed_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+) -> None:
+    """Which seed lost its row cannot be told: all are read (one-file run; the run of a
+    whole folder answered from the store is covered above)."""
+    root, cache = tmp_path / "project", tmp_path / "cache"
+    files = _variant_project(root, 12)
+    config = _config(root, cache)
+    fresh = lint_paths([files[-1]], _config(root, tmp_path / "fresh"), now=FIXED_NOW)
+    assert [d.code for d in fresh.diagnostics] == ["C016"]
+    lint_paths([files[-1]], config, now=FIXED_NOW)
+    assert lint_paths([files[-1]], config, now=FIXED_NOW).index_stats == {"hits": 11, "misses": 0}
+    _tamper(cache, "UPDATE index_values_v1 SET path = x'00' WHERE path = 'seeds/004.txt'")
+    again = lint_paths([files[-1]], config, now=FIXED_NOW)
+    assert again.diagnostics == fresh.diagnostics
+    assert again.index_stats == {"hits": 0, "misses": 11}
+
+
 def test_deleted_seeds_are_forgotten(tmp_path: Path) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
     first, second = _project(root)

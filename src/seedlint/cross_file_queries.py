@@ -19,7 +19,7 @@ from collections.abc import Callable
 from seedlint.cache import original_key, stored_key
 from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
-from seedlint.project_index import URLS, USES, VALUES
+from seedlint.project_index import URL_KEYS, URLS, USES, VALUES
 from seedlint.rules.consistency import WebUrlEntry, check_duplicate_web_urls
 from seedlint.rules.vocabulary import (
     RARE_SEEDS,
@@ -35,7 +35,7 @@ Enabled = Callable[[str, str], bool]
 
 PROJECT_URLS = (
     f"SELECT u.path AS path, u.key AS key, u.line AS line, u.col AS col, w.inode AS inode"
-    f" FROM {URLS} u JOIN walk w ON w.path = u.path WHERE u.project = :project"
+    f" FROM {URLS} u INDEXED BY {URL_KEYS} JOIN walk w ON w.path = u.path WHERE u.project = :project"
 )
 """The webUrls of the project's walked seeds (stored rows, checked fresh by the caller)."""
 LINTED_URLS = "SELECT path, key, line, col, inode FROM linted_urls"
@@ -44,10 +44,10 @@ SERVED = "SELECT EXISTS (SELECT 1 FROM linted_files WHERE known = 0)"
 SERVED_DUPLICATES = f"""
 SELECT u.path, u.key, u.url, u.line, u.col, w.inode, o.path, o.line, o.col, ow.inode
 FROM temp.shared s
-CROSS JOIN {URLS} u ON u.project = :project AND u.key = s.key
+CROSS JOIN {URLS} u INDEXED BY {URL_KEYS} ON u.project = :project AND u.key = s.key
 CROSS JOIN linted_files l ON l.path = u.path AND l.known = 0
 CROSS JOIN walk w ON w.path = u.path
-CROSS JOIN {URLS} o ON o.project = :project AND o.key = u.key
+CROSS JOIN {URLS} o INDEXED BY {URL_KEYS} ON o.project = :project AND o.key = u.key
 CROSS JOIN walk ow ON ow.path = o.path
 WHERE u.silenced = 0 AND o.path != u.path AND ow.inode IS NOT w.inode
 """
@@ -90,7 +90,7 @@ def duplicate_web_urls(
     for the linted files answered from the project index's rows)."""
     rows = conn.execute(
         "SELECT l.path, l.key, l.url, l.line, l.col, l.inode, o.path, o.line, o.col, o.inode"
-        f" FROM linted_urls l JOIN ({everyone}) o ON o.key = l.key"
+        f" FROM linted_urls l CROSS JOIN ({everyone}) o ON o.key = l.key"  # from the few linted
         " WHERE l.silenced = 0 AND o.path != l.path AND o.inode IS NOT l.inode",
         {"project": project},
     ).fetchall()

@@ -132,6 +132,9 @@ DROP TABLE IF EXISTS store.index_values_v1;
 """
 SEEDS = f"store.index_seeds_v{FORMAT}"
 URLS = f"store.index_urls_v{FORMAT}"
+URL_KEYS = f"index_urls_v{FORMAT}_key"
+"""The index of webUrl rows by key, named where rows are looked up by it (without statistics
+SQLite would rather scan every row of the project)."""
 VALUES = f"store.index_values_v{FORMAT}"
 """Each seed's distinct keyword values, counted by C016/C017."""
 USES = f"store.index_uses_v{FORMAT}"
@@ -174,29 +177,28 @@ WHERE f.path IS NULL OR NOT ({_SAME_STAMP})
    OR typeof(f.seen_ns) != 'integer' OR max(f.mtime_ns, f.ctime_ns) + :racy > f.seen_ns
 """
 _URL_ROW_OK = (
-    "typeof(path) = 'text' AND typeof(url) = 'text'"
-    " AND typeof(line) = 'integer' AND line >= 1 AND typeof(col) = 'integer' AND col >= 1"
+    "typeof(u.path) = 'text' AND typeof(u.url) = 'text' AND typeof(u.line) = 'integer'"
+    " AND u.line >= 1 AND typeof(u.col) = 'integer' AND u.col >= 1"
 )
-_VALUE_ROW_OK = "typeof(path) = 'text' AND typeof(value) = 'text'"
-
-
-def _bad_rows(urls_among: str = "", values_among: str = "") -> str:
-    """The paths of damaged url and value rows of the project (only among those the extra
-    conditions select)."""
-    return (
-        f"SELECT path FROM {URLS} WHERE project = :project{urls_among}"
-        f" AND NOT ({_URL_ROW_OK})"
-        f" UNION SELECT path FROM {VALUES} WHERE project = :project{values_among}"
-        f" AND NOT ({_VALUE_ROW_OK})"
-    )
-
-
-_BAD_ROWS = _bad_rows(
-    " AND key IN (SELECT key FROM linted_urls)",
-    " AND (field, scope) IN (SELECT field, scope FROM linted_uses)",
+_BAD_ROWS = f"""
+SELECT u.path FROM (SELECT DISTINCT key FROM linted_urls) k
+    CROSS JOIN {URLS} u INDEXED BY {URL_KEYS} ON u.project = :project AND u.key = k.key
+    WHERE NOT ({_URL_ROW_OK})
+UNION SELECT path FROM {URLS} WHERE project = :project AND key IS NULL
+UNION SELECT path FROM {URLS} WHERE project = :project AND key >= x''
+UNION SELECT v.path FROM (SELECT DISTINCT field, scope FROM linted_uses) g
+    CROSS JOIN {VALUES} v ON v.project = :project AND v.field = g.field AND v.scope = g.scope
+    AND v.value >= x''
+"""
+"""Damaged rows among those that can take part in comparing the linted facts, found through
+indexes: the webUrl rows of a linted key, keys that are not text (a seed's webUrl lost), and
+values that are not text (only blobs sort after text; the key columns are never NULL) in
+the fields and scopes the linted files use. A row whose path is not text: see LOST_PATHS."""
+LOST_PATHS = " UNION ALL ".join(
+    f"SELECT path FROM {table} WHERE project = :project AND path >= x''"
+    for table in (SEEDS, URLS, VALUES, USES)
 )
-"""Damaged rows among those that can take part in an answer: a row whose key, field or scope
-is not text matches no linted fact, so only the rows sharing one are checked."""
+"""Rows whose path is not text: some seed's row is lost, and which one cannot be told."""
 _UNWALKED_UNKNOWN = (
     "SELECT l.path FROM linted_files l WHERE l.known = 0"
     " AND NOT EXISTS (SELECT 1 FROM walk w WHERE w.path = l.path)"
@@ -252,6 +254,8 @@ class ProjectIndex:
         self.hits = 0
         self.misses = 0
         self.project = 0
+        self.version = -1
+        """The store's data_version when refresh listed the stale seeds."""
 
     def attach(self, name: str, *, on_disk: bool = True) -> None:
         """Attach the cache file (or, when it cannot be used, an empty in-memory store)."""
@@ -446,9 +450,10 @@ class ProjectIndex:
         conn = self.conn
         params = {"project": self.project, "racy": RACY_NS}
         if not self.served():  # else checked inside the answer (served_checks)
-            bad = [row[0] for row in conn.execute(_BAD_ROWS, params)]
+            bad = self.lost() or [row[0] for row in conn.execute(_BAD_ROWS, params)]
             if bad:
                 self.forget(bad)
+        self.version = self.data_version()  # before the stale seeds are listed
         conn.execute("DELETE FROM stale")
         conn.execute(f"INSERT INTO stale {_CHANGED}", params)
         walked, read_count = conn.execute(
@@ -477,8 +482,29 @@ class ProjectIndex:
             self._write(lambda facts=facts: self._store(facts))  # type: ignore[misc]
         self._drop_gone()
 
+    def lost(self) -> list[object]:
+        """When some row's path is not text, every stored seed (and the damaged paths): all
+        are read again, the seeds that lost a row with them; else nothing."""
+        params = {"project": self.project}
+        lost = [row[0] for row in self.conn.execute(LOST_PATHS, params)]
+        if not lost:
+            return []
+        stored = self.conn.execute(f"SELECT path FROM {SEEDS} WHERE project = :project", params)
+        return lost + [row[0] for row in stored]
+
+    def data_version(self) -> int:
+        """Changes when another connection has committed to the store since the last call."""
+        return int(self.conn.execute("PRAGMA store.data_version").fetchone()[0])
+
     def fresh(self) -> bool:
-        """Every walked seed has its row, at its stamp (call inside the answering transaction)."""
+        """Every walked seed has its row, at its stamp (call inside the answering transaction).
+
+        When no other connection has written to the store since :meth:`refresh` listed the
+        stale seeds, this run's own writes made it so: no need to compare every stamp again.
+        """
+        self.conn.execute(f"SELECT 1 FROM {SEEDS} LIMIT 1").fetchall()  # the snapshot starts
+        if self.data_version() == self.version:
+            return True
         row = self.conn.execute(
             f"SELECT EXISTS (SELECT 1 FROM walk w LEFT JOIN {SEEDS} f"
             f" ON f.project = :project AND f.path = w.path"

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from seedlint.project_index import (
     KEYWORD_FIELDS,
-    SEEDS,
+    URL_KEYS,
     URLS,
     USES,
     VALID_URL,
@@ -79,7 +79,7 @@ _DAMAGED_IN_ANSWER = f"""
 SELECT path FROM {URLS} WHERE project = :project AND key IS NULL
 UNION SELECT path FROM {URLS} WHERE project = :project AND key >= x''
 UNION SELECT u.path FROM (SELECT key FROM temp.shared UNION SELECT key FROM linted_urls) k
-    CROSS JOIN {URLS} u ON u.project = :project AND u.key = k.key
+    CROSS JOIN {URLS} u INDEXED BY {URL_KEYS} ON u.project = :project AND u.key = k.key
     WHERE NOT ({VALID_URL})
 UNION SELECT v.path {_RARE_USE_ROWS}
 WHERE NOT EXISTS ({_SAME_USE}) OR EXISTS ({_SAME_USE} AND NOT ({VALID_USE}))
@@ -89,11 +89,6 @@ path that is not text (it could match nothing, or the wrong thing), a webUrl row
 another seed has, and the stored keyword uses of a value few seeds use (which must be there
 for each seed the value's rows name). Found through indexes: rows no answer reads are not
 checked, and the seeds they belong to are not read for them."""
-_LOST_PATHS = " UNION ALL ".join(
-    f"SELECT path FROM {table} WHERE project = :project AND path >= x''"
-    for table in (SEEDS, URLS, VALUES, USES)
-)
-"""Rows whose path is not text: some seed's row is lost, and which one cannot be told."""
 _DAMAGED_VALUES = (
     f"SELECT path FROM {VALUES} WHERE project = :project AND NOT ("
     "field IN ('type', 'category', 'provider.name') AND typeof(scope) = 'text'"
@@ -121,10 +116,9 @@ def served_checks(index: ProjectIndex) -> list[object]:
     for statement in _SERVED_TABLES:
         conn.execute(statement)
     params = {"project": index.project, "rare": RARE_SEEDS, "limit": RARE_SEEDS + 1}
-    lost = [row[0] for row in conn.execute(_LOST_PATHS, params)]
-    if lost:  # every seed is read again, with the lost ones' rows
-        stored = conn.execute(f"SELECT path FROM {SEEDS} WHERE project = :project", params)
-        return lost + [row[0] for row in stored]
+    lost = index.lost()
+    if lost:
+        return lost
     if not _list_distinct_values(conn, params):
         # Values too many to list one seek at a time: grouped whole, and checked whole.
         bad = [row[0] for row in conn.execute(_DAMAGED_VALUES, params)]
