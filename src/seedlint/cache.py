@@ -6,9 +6,12 @@ Schema (one table, ``schema_version`` in ``PRAGMA user_version``)::
             stored_at REAL, expires_at REAL NULL, PRIMARY KEY (namespace, key))
 
 Probe results live in namespaces ``probe:<kind>:<settings fingerprint>`` keyed
-by URL; the project index (C010) keeps one entry per seed file in
-``project-index:<version>``. Everything goes through ``get_json`` /
-``put_json`` / ``put_many``.
+by URL; the result cache (:mod:`seedlint.result_cache`) keeps each linted
+file's sealed entry in ``results:<format>:<fingerprint>`` and, for a clean
+one, its clean record in ``results:<format>c:<fingerprint>``, both keyed by
+path. Values go through ``get_json`` / ``put_json`` / ``put_many`` /
+``values_of``. The project index's rows (C010, C016, C017) are tables of their
+own in the same file (:mod:`seedlint.project_index`).
 
 Several processes may share the file: WAL journal, a busy timeout, one short
 transaction per call, and a bounded retry when SQLite still says "locked".
