@@ -472,3 +472,22 @@ def test_values_of_a_batch_are_those_stored_under_its_keys(
         )
         asked = [*keys, *(key for key in missing if key not in keys)]
         assert cache.values_of("n", asked) == {key: f"v{index}" for index, key in enumerate(keys)}
+
+
+def test_a_cold_run_looks_nothing_up_and_a_warm_run_finds_everything(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[int] = []
+    real = ResultCache.values_of
+
+    def counting(self: ResultCache, namespace: str, keys: list[str]) -> dict[str, str]:
+        asked.append(len(keys))
+        return real(self, namespace, keys)
+
+    monkeypatch.setattr(ResultCache, "values_of", counting)
+    expected = _run(capsys, "--no-cache")
+    assert _run(capsys) == expected
+    assert asked == []  # an empty cache: no file is looked up
+    parsed = _parses(monkeypatch)
+    assert _run(capsys) == expected
+    assert asked and parsed == []

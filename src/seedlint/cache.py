@@ -360,6 +360,16 @@ class ResultCache:
             write=True,
         )
 
+    def holds(self, namespace: str) -> bool:
+        """Whether ``namespace`` holds any entry (fresh or not); False when the cache is off."""
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT EXISTS (SELECT 1 FROM entries WHERE namespace = ?)", (namespace,)
+            ).fetchone(),
+            write=False,
+        )
+        return bool(row and row[0])
+
     def values_of(self, namespace: str, keys: list[str]) -> dict[str, str]:
         """The fresh values stored under ``keys`` of ``namespace``, by key (one query; keys
         without a value are left out). For the result cache's batches of files."""

@@ -422,6 +422,9 @@ class ResultStore:
         self._pending: list[tuple[str, str]] = []
         self._clean: list[tuple[str, str]] = []
         self._unclean: list[str] = []
+        self._holds: dict[str, bool] = {}
+        """Whether each namespace held entries when first looked up (what this run adds to
+        it is never looked up again: discovery yields each file once)."""
         self._wrote = False
         self.warnings: list[str] = []
         """What the store had to say (a corrupt file set aside ...), once closed."""
@@ -448,7 +451,10 @@ class ResultStore:
         return self._select(self.clean_namespace, paths)
 
     def _select(self, namespace: str, paths: Iterable[str]) -> dict[str, str]:
-        return self.cache.values_of(namespace, list(paths))
+        held = self._holds.get(namespace)
+        if held is None:  # asked once per run: a cold run then makes no lookup at all
+            held = self._holds[namespace] = self.cache.holds(namespace)
+        return self.cache.values_of(namespace, list(paths)) if held else {}
 
     def add(self, entries: Iterable[Entry]) -> None:
         """Remember new results: each path with its entry sealed by :func:`seal` and its clean
