@@ -29,12 +29,14 @@ from seedlint.config import Config
 from seedlint.diagnostics import Diagnostic
 from seedlint.discovery import project_seeds
 from seedlint.document import SeedDocument, read_seed_file
-from seedlint.project_index import URLS, VALUES, Facts, FileStamp, ProjectIndex, read_unknown
+from seedlint.project_index import URLS, VALUES, FileStamp, ProjectIndex
 from seedlint.rules.consistency import DUPLICATE_WEB_URL, WebUrlEntry, web_url_entry
 from seedlint.rules.vocabulary import KeywordFacts, keyword_uses, rule_for
 from seedlint.scratch import (
+    Facts,
     UrlRow,
     UseRow,
+    read_unknown,
     transaction,
     url_row,
     use_rows,

@@ -31,10 +31,9 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from seedlint.cache import (
     ESCAPED,
@@ -47,7 +46,7 @@ from seedlint.cache import (
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
-from seedlint.scratch import transaction, url_row, use_rows
+from seedlint.scratch import Reader, read_unknown, transaction, url_row, use_rows
 
 RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
@@ -207,36 +206,6 @@ _STALE_UNKNOWN = (
     "SELECT l.path FROM linted_files l JOIN stale s ON s.path = l.path"
     " WHERE l.known = 0 AND s.linted = 1"
 )
-
-Facts = tuple[WebUrlEntry | None, KeywordFacts | None]
-Reader = Callable[[Path, str], Facts]
-"""Reads the seed at a path (second argument: its display path) and returns its facts."""
-
-
-def read_unknown(
-    conn: sqlite3.Connection, root: Path, read: Reader, query: str, params: Mapping[str, Any]
-) -> None:
-    """Read the linted files ``query`` names (their facts were not given) into the linted
-    tables, in batches; each is then known."""
-    while True:
-        paths = [original_key(row[0]) for row in conn.execute(f"{query} LIMIT {_BATCH}", params)]
-        if not paths:
-            return
-        with transaction(conn):
-            for path in paths:
-                key = stored_key(path)
-                entry, keywords = read(root / path, path)
-                if entry is not None:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO linted_urls SELECT ?, ?, ?, ?, ?, ?, inode"
-                        " FROM linted_files WHERE path = ?",
-                        (*url_row(entry, 0)[:-1], key),
-                    )
-                if keywords is not None:
-                    conn.executemany(
-                        "INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", use_rows(keywords)
-                    )
-                conn.execute("UPDATE linted_files SET known = 1 WHERE path = ?", (key,))
 
 
 class ProjectIndex:

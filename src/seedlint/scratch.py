@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
 
-from seedlint.cache import stored_key
+from seedlint.cache import original_key, stored_key
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
+
+_READ_BATCH = 500
+"""Linted files read at once by :func:`read_unknown` (one transaction each)."""
 
 _WORK_CACHE_KIB = 2048
 
@@ -94,3 +99,36 @@ def use_rows(facts: KeywordFacts) -> Iterator[UseRow]:
             use.column,
             int(use.silenced),
         )
+
+
+Facts = tuple[WebUrlEntry | None, KeywordFacts | None]
+Reader = Callable[[Path, str], Facts]
+"""Reads the seed at a path (second argument: its display path) and returns its facts."""
+
+
+def read_unknown(
+    conn: sqlite3.Connection, root: Path, read: Reader, query: str, params: Mapping[str, Any]
+) -> None:
+    """Read the linted files ``query`` names (their facts were not given) into the linted
+    tables, in batches; each is then known."""
+    while True:
+        paths = [
+            original_key(row[0]) for row in conn.execute(f"{query} LIMIT {_READ_BATCH}", params)
+        ]
+        if not paths:
+            return
+        with transaction(conn):
+            for path in paths:
+                key = stored_key(path)
+                entry, keywords = read(root / path, path)
+                if entry is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO linted_urls SELECT ?, ?, ?, ?, ?, ?, inode"
+                        " FROM linted_files WHERE path = ?",
+                        (*url_row(entry, 0)[:-1], key),
+                    )
+                if keywords is not None:
+                    conn.executemany(
+                        "INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", use_rows(keywords)
+                    )
+                conn.execute("UPDATE linted_files SET known = 1 WHERE path = ?", (key,))
