@@ -1,5 +1,6 @@
-"""Mechanism: the rules look up each field of a seed once, however many rules read it, and
-the strings the composer records are the ones a walk of the data finds."""
+"""Mechanism: the rules look up each field of a seed once, however many rules read it; the
+strings the composer records are the ones a walk of the data finds; and the spans made
+from libyaml's marks when asked for are the ones reading used to make for every value."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seedlint import lint_text
+from seedlint import Config, lint_text, linter
 from seedlint.catalogue import structure
-from seedlint.document import JsonPath, SeedDocument, composer, parse_seed
+from seedlint.document import JsonPath, SeedDocument, Span, composer, parse_seed
 from seedlint.rules import fields
 from tests.conftest import FIXED_NOW
 
@@ -170,3 +171,46 @@ def test_remembered_plain_readings_change_nothing(bodies: list[str]) -> None:
         composer._PLAIN_READINGS.clear()
         fresh.append(_reading(raw))
     assert [_reading(raw) for raw in raws] == fresh  # the second time from the memo
+
+
+def _spans_agree(raw: bytes) -> None:
+    document = parse_seed(raw, "x.txt").document
+    if document is None:
+        return
+    first_line, offset = document.span_base
+    for marks, spans in ((document.value_marks, "values"), (document.key_marks, "keys")):
+        expected = {
+            path: Span(
+                start.line + first_line,
+                start.column + 1,
+                end.line + first_line,
+                end.column + 1,
+                start.index + offset,
+                end.index + offset,
+            )
+            for path, (start, end) in marks.items()
+        }
+        if spans == "values":
+            for path in _asked_paths(document):
+                assert document.value_span(path) == expected.get(path), path
+        assert getattr(document, spans) == expected
+
+
+def test_spans_made_when_asked_for_match_the_marks_on_every_case_and_seed() -> None:
+    for file in sorted([*CASES.glob("*.txt"), *SEEDS.glob("*.txt")]):
+        _spans_agree(file.read_bytes())
+
+
+@settings(max_examples=200, deadline=None)
+@given(_yaml())
+def test_spans_made_when_asked_for_match_the_marks(body: str) -> None:
+    _spans_agree(f"---\n# comment\n{body}\n---\n".encode())
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+def test_a_clean_seed_is_checked_without_making_its_spans(seed: Path) -> None:
+    result = parse_seed(seed.read_bytes(), seed.name)
+    assert result.document is not None
+    report = linter.lint_parsed(result, seed.name, linter.make_context(Config(), FIXED_NOW))
+    assert report == []
+    assert result.document._values is None and result.document._keys is None

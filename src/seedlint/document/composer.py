@@ -29,7 +29,15 @@ from seedlint.catalogue.rule import Rule
 from seedlint.diagnostics import Diagnostic
 from seedlint.document import yaml11
 from seedlint.document.loader import FastLoader, libyaml_wording, words_like_libyaml
-from seedlint.document.model import MAX_DEPTH, MAX_FINDINGS_PER_KIND, JsonPath, SeedDocument, Span
+from seedlint.document.model import (
+    MAX_DEPTH,
+    MAX_FINDINGS_PER_KIND,
+    JsonPath,
+    Marks,
+    SeedDocument,
+    Span,
+    make_span,
+)
 
 _ACCEPTED_SCALAR_TAGS = frozenset(
     yaml11.CORE_TAG + name for name in ("str", "int", "float", "bool", "null")
@@ -39,7 +47,6 @@ _ACCEPTED_COLLECTION_TAGS = frozenset((yaml11.CORE_TAG + "map", yaml11.CORE_TAG 
 # it as something other than text, or it is an indicator that cannot start one.
 _LOOK_CLOSER = frozenset(yaml11.RESOLVER_FIRST_CHARACTERS) | {"?", ":"}
 _MISSING: Any = object()
-_new_span = tuple.__new__
 _PLAIN_READINGS: dict[str, tuple[Any, yaml11.Ambiguity | None]] = {}
 """Recent one-line plain scalars and what YAML 1.1 makes of them (:meth:`Composer._plain`):
 seeds repeat the same numbers, booleans and words, and every reading is immutable."""
@@ -53,7 +60,7 @@ class _Abort(Exception):
 class _Frame:
     """An open mapping or sequence while its events are walked."""
 
-    __slots__ = ("container", "flow", "is_mapping", "key", "key_span", "path", "start_mark")
+    __slots__ = ("container", "flow", "is_mapping", "key", "key_marks", "path", "start_mark")
 
     def __init__(
         self, container: Any, path: JsonPath, start_mark: Any, is_mapping: bool, flow: bool
@@ -66,7 +73,7 @@ class _Frame:
         self.flow = flow
         self.key: Any = _MISSING
         """The key read and waiting for its value; ``_MISSING`` between entries."""
-        self.key_span: Span | None = None
+        self.key_marks: Marks | None = None
 
 
 class Composer:
@@ -95,6 +102,7 @@ class Composer:
         self._counts: dict[str, int] = {}
         self._plain_texts = True
         """No duplicate key, alias, anchor or tag so far: ``document.texts`` can be trusted."""
+        document.span_base = (first_line, offset)
 
     def report(self, rule: Rule, line: int, column: int, message: str) -> None:
         """Add a finding unless this rule already has its cap of findings in the file."""
@@ -103,16 +111,8 @@ class Composer:
         if count < MAX_FINDINGS_PER_KIND:
             self.diagnostics.append(rule.at(self.document.path, line, column, message))
 
-    def _span(self, event: Any, end_mark: Any = None) -> Span:
-        start, end = event.start_mark, end_mark or event.end_mark
-        return Span(
-            start.line + self.first_line,
-            start.column + 1,
-            end.line + self.first_line,
-            end.column + 1,
-            start.index + self.offset,
-            end.index + self.offset,
-        )
+    def _span(self, event: Any) -> Span:
+        return make_span((event.start_mark, event.end_mark), self.document.span_base)
 
     def compose(self) -> bool:
         """Walk the events; False when the document could not be composed."""
@@ -121,6 +121,7 @@ class Composer:
             # The pure-Python reader checks every character as it is built.
             loader = self.loader(self.yaml_text)
             self._walk(loader)
+            self.document.forget_spans()  # any made while the marks were incomplete
             if self._plain_texts:
                 self.document.texts_complete = True
             else:  # the rules walk the data for each string they ask about
@@ -158,10 +159,10 @@ class Composer:
 
     def _walk(self, loader: Any) -> None:
         # The hot loop of reading a seed: locals instead of attribute look-ups,
-        # spans built as plain tuples, and the common plain scalar handled inline.
+        # marks kept as they come (spans are made when asked for), and the common
+        # plain scalar handled inline.
         doc = self.document
-        values, keys, styles, texts = doc.values, doc.keys, doc.styles, doc.texts
-        first_line, offset = self.first_line, self.offset
+        values, keys, styles, texts = doc.value_marks, doc.key_marks, doc.styles, doc.texts
         look_closer = _LOOK_CLOSER
         get_event = loader.get_event
         stack: list[_Frame] = []
@@ -172,17 +173,7 @@ class Composer:
             if kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 start, end = frame.start_mark, event.end_mark
-                values[frame.path] = _new_span(
-                    Span,
-                    (
-                        start.line + first_line,
-                        start.column + 1,
-                        end.line + first_line,
-                        end.column + 1,
-                        start.index + offset,
-                        end.index + offset,
-                    ),
-                )
+                values[frame.path] = (start, end)
                 if frame.flow and start.line != end.line:
                     self.multiline.append(frame.path)
                 continue
@@ -206,19 +197,8 @@ class Composer:
             elif parent.is_mapping:
                 if parent.key is _MISSING:
                     if kind is ScalarEvent and not event.anchor:
-                        start, end = event.start_mark, event.end_mark
                         parent.key = event.value
-                        parent.key_span = _new_span(
-                            Span,
-                            (
-                                start.line + first_line,
-                                start.column + 1,
-                                end.line + first_line,
-                                end.column + 1,
-                                start.index + offset,
-                                end.index + offset,
-                            ),
-                        )
+                        parent.key_marks = (event.start_mark, event.end_mark)
                     else:
                         self._take_key(event, parent)
                     continue
@@ -226,17 +206,7 @@ class Composer:
             else:
                 path = (*parent.path, len(parent.container))
             start, end = event.start_mark, event.end_mark
-            span = _new_span(
-                Span,
-                (
-                    start.line + first_line,
-                    start.column + 1,
-                    end.line + first_line,
-                    end.column + 1,
-                    start.index + offset,
-                    end.index + offset,
-                ),
-            )
+            marks = (start, end)
             if kind is ScalarEvent and event.tag is None and not event.anchor:
                 style = event.style or ""
                 styles[path] = style
@@ -250,7 +220,7 @@ class Composer:
                 elif value[:1] in look_closer or start.line != end.line:
                     reading = _PLAIN_READINGS.get(value) if start.line == end.line else None
                     if reading is None:
-                        value = self._plain(value, path, span)
+                        value = self._plain(value, path, marks)
                     else:
                         value, ambiguity = reading
                         if ambiguity is not None:
@@ -260,24 +230,29 @@ class Composer:
                 else:  # a plain scalar no YAML 1.1 rule can read as anything but text
                     texts[path] = value
             else:
-                value = self._value(event, path, span, stack)
+                value = self._value(event, path, marks, stack)
             if parent is None:
                 doc.data = value
             elif parent.is_mapping:
                 container = parent.container
                 key = parent.key
-                key_span: Span = parent.key_span  # type: ignore[assignment]  # set with the key
+                key_marks: Marks = parent.key_marks  # type: ignore[assignment]  # set with the key
                 if key in container:
-                    self._plain_texts = False
-                    first = keys[path]
-                    message = f'duplicate key "{key}" (first defined at line {first.line}); PyYAML would silently keep this one'
-                    self.report(structure.DUPLICATE_KEY, key_span.line, key_span.column, message)
+                    self._duplicate_key(key, keys[path], key_marks)
                 container[key] = value
-                keys[path] = key_span
+                keys[path] = key_marks
                 parent.key = _MISSING
             else:
                 parent.container.append(value)
-            values[path] = span  # a collection's span is completed at its end event
+            values[path] = marks  # a collection's are completed at its end event
+
+    def _duplicate_key(self, key: str, first: Marks, again: Marks) -> None:
+        self._plain_texts = False
+        base = self.document.span_base
+        line = make_span(first, base).line
+        span = make_span(again, base)
+        message = f'duplicate key "{key}" (first defined at line {line}); PyYAML would silently keep this one'
+        self.report(structure.DUPLICATE_KEY, span.line, span.column, message)
 
     def _take_key(self, event: Any, frame: _Frame) -> None:
         kind = type(event)
@@ -294,15 +269,16 @@ class Composer:
         if event.anchor:
             self._anchor(event)
         frame.key = event.value
-        frame.key_span = self._span(event)
+        frame.key_marks = (event.start_mark, event.end_mark)
 
     def _anchor(self, event: Any) -> None:
         line, column = self._span(event)[:2]
         message = f"anchor &{event.anchor} is not allowed in seeds; write the value out"
         self.report(structure.ANCHOR_ALIAS, line, column, message)
 
-    def _value(self, event: Any, path: JsonPath, span: Span, stack: list[_Frame]) -> Any:
+    def _value(self, event: Any, path: JsonPath, marks: Marks, stack: list[_Frame]) -> Any:
         """An alias, a collection's start, or a scalar with a tag or an anchor."""
+        span = make_span(marks, self.document.span_base)
         kind = type(event)
         if (kind is not MappingStartEvent and kind is not SequenceStartEvent) or event.anchor:
             self._plain_texts = False  # an alias, an anchor or a tagged scalar
@@ -356,8 +332,9 @@ class Composer:
             return value  # quoted and block scalars, and the non-specific tag, are text
         return self._plain(value, path, span)
 
-    def _plain(self, value: str, path: JsonPath, span: Span) -> Any:
+    def _plain(self, value: str, path: JsonPath, marks: Marks | Span) -> Any:
         """A plain scalar read the YAML 1.1 way, noting where YAML 1.2 disagrees."""
+        span = marks if isinstance(marks, Span) else make_span(marks, self.document.span_base)
         remember = span.line == span.end_line
         if not remember:
             self.multiline.append(path)

@@ -101,6 +101,8 @@ class _Checks:
 
     def _continuation_indentation(self) -> None:
         """Lines inside a quoted scalar or a flow collection must be indented past its parent."""
+        if not self.composer.multiline:
+            return  # (no spans made for nothing: see SeedDocument)
         seen: set[int] = set()
         values = self.document.values
         for path in self.composer.multiline:
@@ -206,6 +208,8 @@ class _Checks:
 
     def _block_scalar_headers(self) -> None:
         """``key: >#note`` and an empty block scalar whose comment is out-dented."""
+        if not self.composer.block_scalars:
+            return
         offset = self.composer.offset
         values = self.document.values
         for path in self.composer.block_scalars:

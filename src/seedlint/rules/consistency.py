@@ -306,7 +306,7 @@ def web_url_entry(document: SeedDocument | None, path: str) -> WebUrlEntry | Non
     if document is None or not isinstance(document.data, dict):
         return None
     url = document.data.get("webUrl")
-    span = document.values.get(("webUrl",))
+    span = document.value_span(("webUrl",))
     if not isinstance(url, str) or span is None or not is_valid_url(url):
         return None
     return WebUrlEntry(path, url_key(url), url, span.line, span.column)
@@ -388,7 +388,6 @@ def _check_secured(document: SeedDocument) -> Iterator[Diagnostic]:
     if value is None or not _BASE64_PAIR.fullmatch(value):
         return  # missing, not text, or not two base64 runs: the schema reports it
     cipher_text, iv_text = value.split(";")
-    span = document.values[path]
     problems = []
     try:
         cipher = base64.b64decode(cipher_text, validate=True)
@@ -403,6 +402,7 @@ def _check_secured(document: SeedDocument) -> Iterator[Diagnostic]:
                 f"the ciphertext (before ';') is {len(cipher)} bytes, expected a positive multiple of 16"
             )
     if problems:
+        span = document.values[path]
         message = f"secured: {'; '.join(problems)}"
         yield BAD_SECURED.at(document.path, span.line, span.column, message)
 
@@ -410,7 +410,6 @@ def _check_secured(document: SeedDocument) -> Iterator[Diagnostic]:
 def _check_text(
     document: SeedDocument, path: JsonPath, text: str, *, multiline: bool
 ) -> Iterator[Diagnostic]:
-    span = document.values[path]
     stripped = text.strip()
     if (
         stripped == text
@@ -420,6 +419,9 @@ def _check_text(
         and "&" not in text
     ):
         return  # the common case: no whitespace, control, markup or mojibake to look for
+    span = document.value_span(path)
+    if span is None:  # text_at found the value, so it has a span
+        return
     where = describe_path(path)
     if text and not stripped:
         yield BLANK_TEXT.at(document.path, span.line, span.column, f"{where} holds only whitespace")
@@ -554,11 +556,12 @@ def _check_related(document: SeedDocument) -> Iterator[Diagnostic]:
         if url is None or not is_valid_url(url):
             continue
         key = url_key(url)
-        span = document.values[path]
         if key == own_key:
+            span = document.values[path]
             message = f'{describe_path(path)} "{url}" is the seed\'s own webUrl'
             yield RELATED_IS_SELF.at(document.path, span.line, span.column, message)
         elif key in seen:
+            span = document.values[path]
             message = f'{describe_path(path)} "{url}" repeats {describe_path(seen[key])}'
             yield RELATED_REPEATED.at(document.path, span.line, span.column, message)
         else:

@@ -162,8 +162,8 @@ def keyword_uses(document: SeedDocument | None, path: str) -> KeywordFacts | Non
     uses = []
     for field, scope, where in _keyword_paths(document):
         value = text_at(document, where)
-        if value is not None and value.strip():
-            span = document.values[where]
+        span = document.value_span(where) if value is not None and value.strip() else None
+        if value is not None and span is not None:
             uses.append(KeywordUse(field, scope, value, span.line, span.column))
     return KeywordFacts(path, tuple(uses)) if uses else None
 
