@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedlint.document.frontmatter import closing_line
+from seedlint.formats.dates import datetime_problem, parse_datetime
 from seedlint.formats.urls import (
     _split_url_key,
     _url_problem,
@@ -106,3 +108,50 @@ def test_closing_line_matches_a_multiline_regex(text: str, start: int) -> None:
     start = min(start, len(text))
     found = re.compile(r"^---[ \t]*\r?$", re.MULTILINE).search(text, start)
     assert closing_line(text, start) == (found.start() if found else -1)
+
+
+def _parse_datetime_by_names(text: str) -> datetime | None:
+    """parse_datetime as it was written first: each group by name (the reference)."""
+    if datetime_problem(text) is not None:
+        return None
+    match = re.fullmatch(
+        r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})(?P<sep>.)"
+        r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?P<fraction>\.[0-9]+)?"
+        r"(?P<offset>[Zz]|(?P<sign>[+-])(?P<off_hour>[0-9]{2}):(?P<off_minute>[0-9]{2}))?",
+        text,
+        re.ASCII,
+    )
+    assert match is not None
+    if match["offset"] in ("Z", "z"):
+        minutes = 0
+    else:
+        minutes = int(match["off_hour"]) * 60 + int(match["off_minute"])
+        minutes = -minutes if match["sign"] == "-" else minutes
+    tz = timezone.utc if minutes == 0 else timezone(timedelta(minutes=minutes))
+    fraction = match["fraction"] or ""
+    return datetime(
+        int(match["year"]),
+        int(match["month"]),
+        int(match["day"]),
+        int(match["hour"]),
+        int(match["minute"]),
+        min(int(match["second"]), 59),
+        int((fraction[1:] + "000000")[:6]) if fraction else 0,
+        tzinfo=tz,
+    )
+
+
+@given(
+    st.from_regex(
+        r"(19|20)[0-9]{2}-(0[0-9]|1[0-3])-[0-3][0-9][Tt ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]"
+        r"(\.[0-9]{1,9})?([Zz]|[+-][0-2][0-9]:[0-6][0-9])?",
+        fullmatch=True,
+    )
+)
+def test_parse_datetime_reads_the_groups_as_the_named_version_did(text: str) -> None:
+    parsed = parse_datetime.__wrapped__(text)
+    expected = _parse_datetime_by_names(text)
+    assert parsed == expected
+    if parsed is not None and expected is not None:
+        assert parsed.utcoffset() == expected.utcoffset()
+        assert (parsed.tzinfo is timezone.utc) == (expected.tzinfo is timezone.utc)

@@ -229,6 +229,19 @@ class Composer:
                         texts[path] = value
                 else:  # a plain scalar no YAML 1.1 rule can read as anything but text
                     texts[path] = value
+            elif (
+                kind is not ScalarEvent
+                and kind is not AliasEvent
+                and event.tag is None
+                and not event.anchor
+                and len(stack) < MAX_DEPTH
+            ):  # a plain collection opens (as _value does it, inline)
+                is_mapping = kind is MappingStartEvent
+                value = {} if is_mapping else []
+                flow = bool(event.flow_style)
+                if flow:
+                    self.flow.add(path)
+                stack.append(_Frame(value, path, start, is_mapping, flow))
             else:
                 value = self._value(event, path, marks, stack)
             if parent is None:
@@ -334,11 +347,14 @@ class Composer:
 
     def _plain(self, value: str, path: JsonPath, marks: Marks | Span) -> Any:
         """A plain scalar read the YAML 1.1 way, noting where YAML 1.2 disagrees."""
-        span = marks if isinstance(marks, Span) else make_span(marks, self.document.span_base)
-        remember = span.line == span.end_line
+        if isinstance(marks, Span):
+            remember = marks.line == marks.end_line
+        else:
+            remember = marks[0].line == marks[1].line
         if not remember:
             self.multiline.append(path)
         if value and value[0] in "-?:" and (len(value) == 1 or value[1] in " \t"):
+            span = marks if isinstance(marks, Span) else make_span(marks, self.document.span_base)
             message = f"plain {value[0]!r} cannot start a value; quote it"
             self.report(structure.YAML_SYNTAX, span.line, span.column, message)
             remember = False  # the finding must be made each time

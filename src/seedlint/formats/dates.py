@@ -131,19 +131,25 @@ def parse_datetime(text: str) -> datetime | None:
         return None
     match = _DATE_TIME_RE.fullmatch(text)
     assert match is not None  # checked above
-    offset_minutes = _offset_minutes(match)
-    assert offset_minutes is not None  # checked above
-    tz = timezone.utc if offset_minutes == 0 else timezone(timedelta(minutes=offset_minutes))
-    fraction = match["fraction"] or ""
-    microsecond = int((fraction[1:] + "000000")[:6]) if fraction else 0
-    second = min(int(match["second"]), 59)  # datetime has no leap second
-    return datetime(
-        int(match["year"]),
-        int(match["month"]),
-        int(match["day"]),
-        int(match["hour"]),
-        int(match["minute"]),
-        second,
-        microsecond,
-        tzinfo=tz,
+    # All groups at once (by name, each costs a look-up): the order of the pattern.
+    year, month, day, _, hour, minute, second, fraction, offset, sign, off_hour, off_minute = (
+        match.groups()
     )
+    minutes = 0 if offset in ("Z", "z") else int(off_hour) * 60 + int(off_minute)
+    microsecond = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    return datetime(
+        int(year),
+        int(month),
+        int(day),
+        int(hour),
+        int(minute),
+        min(int(second), 59),  # datetime has no leap second
+        microsecond,
+        tzinfo=_zone(-minutes if sign == "-" else minutes),
+    )
+
+
+@lru_cache(maxsize=64)
+def _zone(minutes: int) -> timezone:
+    """The fixed offset of ``minutes`` east of UTC (UTC itself for 0)."""
+    return timezone.utc if minutes == 0 else timezone(timedelta(minutes=minutes))
