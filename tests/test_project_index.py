@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seedlint import cross_file, cross_file_queries, linter, project_index, served_rows
+from seedlint import cross_file, cross_file_queries, linter, project_index, scratch, served_rows
 from seedlint import discovery as discovery_module
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME as DATABASE_NAME
@@ -227,7 +227,7 @@ def test_rows_another_run_writes_meanwhile_are_checked_again(
     real_refresh = project_index.ProjectIndex.refresh
     meanwhile: list[str] = []
 
-    def refresh(self: project_index.ProjectIndex, read: project_index.Reader) -> None:
+    def refresh(self: project_index.ProjectIndex, read: scratch.Reader) -> None:
         real_refresh(self, read)
         if not meanwhile:  # another run: 001's row at another stamp, sharing 000's webUrl
             meanwhile.append("wrote")
@@ -831,3 +831,21 @@ def test_a_folder_walked_whole_is_not_walked_again_and_gives_the_findings_of_a_w
     walked_twice = change in ("link in the folder", "named file include leaves out")
     assert pulled.count("s0.txt") == (2 if walked_twice else 1)
     assert pulled.count("other.txt") == 1  # the other seeds folder is walked as ever
+
+
+def test_walk_rows_leave_out_linted_seeds_and_mark_the_gone_ones(tmp_path: Path) -> None:
+    """A batch's rows are sorted by name; a seed gone since it was listed has no stamp."""
+    for name in ("b.txt", "a.txt", "c.txt"):
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    entries = sorted(os.scandir(tmp_path), key=lambda entry: entry.name, reverse=True)
+    names = [f"seeds/{entry.name}" for entry in entries]
+    rows, gone = scratch.walk_rows(names, entries, frozenset({"seeds/b.txt"}))
+    assert [row[0] for row in rows] == ["seeds/a.txt", "seeds/c.txt"] and not gone
+    stat = (tmp_path / "a.txt").stat()
+    assert rows[0][1:] == (5, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    (tmp_path / "c.txt").unlink()
+    entries = sorted(os.scandir(tmp_path), key=lambda entry: entry.name)
+    (tmp_path / "a.txt").unlink()  # listed, then gone
+    rows, gone = scratch.walk_rows([entry.name for entry in entries], entries, frozenset())
+    assert gone and rows == [("a.txt", None, None, None, None), rows[1]]
+    assert rows[1][0] == "b.txt" and rows[1][1] == 5

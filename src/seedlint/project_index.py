@@ -46,7 +46,7 @@ from seedlint.cache import (
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
-from seedlint.scratch import Reader, read_unknown, transaction, url_row, use_rows
+from seedlint.scratch import Reader, read_unknown, transaction, url_row, use_rows, walk_rows
 
 RACY_NS = 1_000_000_000
 """A file changed this recently when stat()ed may change again without a new stamp."""
@@ -320,20 +320,9 @@ class ProjectIndex:
                         names,
                     )
                 }
-            rows: list[tuple[object, ...]] = []
-            for name, entry in zip(names, entries, strict=True):
-                if name in linted:
-                    continue
-                try:
-                    stat = entry.stat()
-                except OSError:
-                    lost = True
-                    rows.append((name, None, None, None, None, None))
-                else:
-                    rows.append(
-                        (name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, seen)
-                    )
-            conn.executemany("INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, ?, 0)", rows)
+            rows, gone = walk_rows(names, entries, linted)
+            lost = lost or gone
+            conn.executemany(f"INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, {seen}, 0)", rows)
         if not many:
             conn.execute(
                 "UPDATE walk SET (size, mtime_ns, ctime_ns, inode, seen_ns, linted) ="

@@ -8,8 +8,10 @@ cache in memory), and the project index and the comparisons are SQL over it.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +134,39 @@ def read_unknown(
                         "INSERT INTO linted_uses VALUES (?, ?, ?, ?, ?, ?, ?)", use_rows(keywords)
                     )
                 conn.execute("UPDATE linted_files SET known = 1 WHERE path = ?", (key,))
+
+
+WalkRow = tuple[str, int | None, int | None, int | None, int | None]
+"""A walked seed: stored path, size, mtime_ns, ctime_ns, inode (None when gone)."""
+
+
+def walk_rows(
+    names: list[str], entries: list[os.DirEntry[str]], linted: set[str] | frozenset[str]
+) -> tuple[list[WalkRow], bool]:
+    """The walk rows of a batch's seeds that are not ``linted``, sorted by name (fewer b-tree
+    pages touched per row), and whether one is gone since it was listed (no stamp)."""
+    if linted:
+        kept = [pair for pair in zip(names, entries, strict=True) if pair[0] not in linted]
+        names, entries = [name for name, _ in kept], [entry for _, entry in kept]
+    stats: list[os.stat_result | None]
+    gone = False
+    try:
+        stats = [entry.stat() for entry in entries]
+    except OSError:
+        stats = [_stat_or_none(entry) for entry in entries]
+        gone = True
+    rows: list[WalkRow] = [
+        (name, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        if stat is not None
+        else (name, None, None, None, None)
+        for name, stat in zip(names, stats, strict=True)
+    ]
+    rows.sort(key=itemgetter(0))
+    return rows, gone
+
+
+def _stat_or_none(entry: os.DirEntry[str]) -> os.stat_result | None:
+    try:
+        return entry.stat()
+    except OSError:
+        return None
