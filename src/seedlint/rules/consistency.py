@@ -358,7 +358,7 @@ def check_values(document: SeedDocument, context: CheckContext) -> Iterator[Diag
     yield from _check_secured(document)
     for path, multiline in _text_paths(document):
         text = text_at(document, path)
-        if text is not None:
+        if text is not None and not _nothing_to_find(text):
             yield from _check_text(document, path, text, multiline=multiline)
     yield from _check_images(document)
     yield from _check_related(document)
@@ -407,18 +407,24 @@ def _check_secured(document: SeedDocument) -> Iterator[Diagnostic]:
         yield BAD_SECURED.at(document.path, span.line, span.column, message)
 
 
+def _nothing_to_find(text: str) -> bool:
+    """The common case: no surrounding whitespace, control character, markup or mojibake
+    can be in ``text`` (tested before :func:`_check_text`'s generator is even made)."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        and text.strip() == text
+        and "<" not in text
+        and "&" not in text
+    )
+
+
 def _check_text(
     document: SeedDocument, path: JsonPath, text: str, *, multiline: bool
 ) -> Iterator[Diagnostic]:
+    if _nothing_to_find(text):
+        return
     stripped = text.strip()
-    if (
-        stripped == text
-        and text.isascii()
-        and text.isprintable()
-        and "<" not in text
-        and "&" not in text
-    ):
-        return  # the common case: no whitespace, control, markup or mojibake to look for
     span = document.value_span(path)
     if span is None:  # text_at found the value, so it has a span
         return

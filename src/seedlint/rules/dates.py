@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from seedlint.catalogue.rule import Rule
@@ -158,11 +159,17 @@ def check_date_times(document: SeedDocument, context: CheckContext) -> Iterator[
             yield date_time_finding(document, path, text, problem)
 
 
+@lru_cache(maxsize=8)
+def _bounds(now: datetime, tolerance_days: int, oldest_year: int) -> tuple[datetime, datetime]:
+    """The latest and the oldest acceptable instant (the same for every seed of a run)."""
+    latest = now + timedelta(days=tolerance_days)
+    return latest, datetime(max(oldest_year, 1), 1, 1, tzinfo=timezone.utc)
+
+
 def check_date_ranges(document: SeedDocument, context: CheckContext) -> Iterator[Diagnostic]:
     """D003-D005 for the seed and each related article; unparseable dates are D001's."""
-    tolerance = timedelta(days=context.config.future_tolerance_days)
-    latest = context.now + tolerance
-    oldest = datetime(max(context.config.oldest_year, 1), 1, 1, tzinfo=timezone.utc)
+    config = context.config
+    latest, oldest = _bounds(context.now, config.future_tolerance_days, config.oldest_year)
     for base, _ in articles(document):
         parsed: dict[str, datetime] = {}
         for key in DATE_KEYS:

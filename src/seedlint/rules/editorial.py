@@ -145,7 +145,8 @@ def check_editorial(document: SeedDocument, context: CheckContext) -> Iterator[D
     for base, _ in articles(document):
         title = text_at(document, (*base, "title"))
         if title is not None:
-            yield from _check_title(document, (*base, "title"), title)
+            if title == title.upper() or "!" in title or "?" in title:  # else it is fine
+                yield from _check_title(document, (*base, "title"), title)
             where: JsonPath = (*base, "excerpt")
             excerpt = text_at(document, where)
             if (

@@ -460,7 +460,7 @@ def _check_provider_domain(
         if url is None:
             continue
         host_text = url_host(url).lower()
-        if ip_address(host_text) is not None:
+        if host_text[-1:] not in _NAME_ENDS and ip_address(host_text) is not None:
             continue  # U009 or U013 says it better
         host = ascii_host(host_text)
         if host is None or host == domain or host.endswith("." + domain):
