@@ -198,6 +198,9 @@ LOST_PATHS = " UNION ALL ".join(
     for table in (SEEDS, URLS, VALUES, USES)
 )
 """Rows whose path is not text: some seed's row is lost, and which one cannot be told."""
+EVERY_SEED: list[object] = [b"every seed"]
+"""Forget every row of the project: told apart by identity (no list of every path is built,
+and a damaged path never is this one)."""
 _UNWALKED_UNKNOWN = (
     "SELECT l.path FROM linted_files l WHERE l.known = 0"
     " AND NOT EXISTS (SELECT 1 FROM walk w WHERE w.path = l.path)"
@@ -441,14 +444,10 @@ class ProjectIndex:
         self._drop_gone()
 
     def lost(self) -> list[object]:
-        """When some row's path is not text, every stored seed (and the damaged paths): all
-        are read again, the seeds that lost a row with them; else nothing."""
-        params = {"project": self.project}
-        lost = [row[0] for row in self.conn.execute(LOST_PATHS, params)]
-        if not lost:
-            return []
-        stored = self.conn.execute(f"SELECT path FROM {SEEDS} WHERE project = :project", params)
-        return lost + [row[0] for row in stored]
+        """:data:`EVERY_SEED` when some row's path is not text (which seed lost a row cannot
+        be told: all are read again); else nothing."""
+        lost = self.conn.execute(f"SELECT EXISTS ({LOST_PATHS})", {"project": self.project})
+        return EVERY_SEED if lost.fetchone()[0] else []
 
     def data_version(self) -> int:
         """Changes when another connection has committed to the store since the last call."""
@@ -480,7 +479,8 @@ class ProjectIndex:
         )
 
     def forget(self, paths: list[object]) -> None:
-        """Drop every stored row of these seeds (in a write transaction of its own)."""
+        """Drop every stored row of these seeds, or of the whole project for
+        :data:`EVERY_SEED` (in a write transaction of its own)."""
         self._write(lambda: self._forget(paths))
 
     def _write(self, action: Callable[[], None]) -> None:
@@ -488,6 +488,10 @@ class ProjectIndex:
             action()
 
     def _forget(self, paths: Sequence[object]) -> None:
+        if paths is EVERY_SEED:
+            for table in (SEEDS, URLS, VALUES, USES):
+                self.conn.execute(f"DELETE FROM {table} WHERE project = ?", (self.project,))
+            return
         rows = [(self.project, path) for path in paths]
         for table in (SEEDS, URLS, VALUES, USES):
             self.conn.executemany(f"DELETE FROM {table} WHERE project = ? AND path = ?", rows)
