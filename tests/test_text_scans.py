@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seedlint.document.decoding import control_characters
 from seedlint.document.frontmatter import closing_line
 from seedlint.formats.dates import datetime_problem, parse_datetime
 from seedlint.formats.urls import (
@@ -155,3 +156,18 @@ def test_parse_datetime_reads_the_groups_as_the_named_version_did(text: str) -> 
     if parsed is not None and expected is not None:
         assert parsed.utcoffset() == expected.utcoffset()
         assert (parsed.tzinfo is timezone.utc) == (expected.tzinfo is timezone.utc)
+
+
+_TEXT_WITH_CONTROLS = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("\x00\x08\t\n\x0b\r\x1f \x7f\x80\x85\x9f\xa0\xc2é顔a"),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=30,
+)
+
+
+@given(_TEXT_WITH_CONTROLS, st.booleans())
+def test_control_characters_by_bytes_agree_with_the_regex(text: str, bom: bool) -> None:
+    raw = ("\ufeff" if bom else "").encode() + text.encode("utf-8")
+    assert control_characters(text, "x", raw) == control_characters(text, "x")

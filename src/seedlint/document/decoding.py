@@ -32,8 +32,21 @@ def byte_position(data: bytes, offset: int) -> tuple[int, int]:
     return data.count(b"\n", 0, offset) + 1, column
 
 
-def control_characters(text: str, path: str) -> list[Diagnostic]:
-    """S010 for each raw control character, up to the per-kind cap."""
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xC2])
+"""The bytes of every character S010 reports, in UTF-8: C0 controls (but tab, LF, CR),
+DEL, and 0xC2, the lead byte of U+0080-U+00BF, where the C1 controls are."""
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+
+
+def control_characters(text: str, path: str, raw: bytes | None = None) -> list[Diagnostic]:
+    """S010 for each raw control character, up to the per-kind cap.
+
+    ``raw``, the UTF-8 bytes ``text`` was decoded from, settles the usual case (none
+    of those bytes) with one ``bytes.translate``, several times faster than a regex
+    search of text that is not ASCII.
+    """
+    if raw is not None and not raw.translate(None, _OTHER_BYTES):
+        return []
     found: list[Diagnostic] = []
     for match in structure.RAW_CONTROL_CHARACTERS.finditer(text):
         if len(found) == MAX_FINDINGS_PER_KIND:

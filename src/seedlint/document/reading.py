@@ -44,7 +44,7 @@ def parse_seed(raw: bytes, path: str = "<text>", loader: type[Any] = FastLoader)
         return ReadResult(
             None, [structure.EMPTY.at(path, 1, 1, "file is empty; expected front matter")]
         )
-    diagnostics = control_characters(text, path)
+    diagnostics = control_characters(text, path, raw)
     front_matter = split_front_matter(text, path)
     if isinstance(front_matter, Diagnostic):
         return ReadResult(None, [*diagnostics, front_matter])
