@@ -746,21 +746,37 @@ def test_files_passed_in_bulk_give_the_findings_of_files_passed_one_by_one(
 def test_counting_each_linted_value_or_whole_fields_gives_one_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Few linted uses are counted one by one, many by whole fields: the findings agree."""
+    """Few linted uses are counted one by one; many are matched against the rare values
+    listed from the index, or (too many values to list) against every value counted whole:
+    the findings agree, also for a linted file outside the seed folders (not walked, so its
+    value is stored for no seed)."""
     root = tmp_path / "project"
     files = _variant_project(root, 9)
+    files[4].write_text(_seed("own").replace("type: article", "type: articel"), "utf-8")
+    draft = root / "drafts" / "draft.txt"
+    draft.parent.mkdir()
+    draft.write_text(_seed("draft").replace("type: article", "type: artikle"), "utf-8")
     answers = []
-    for few in (0, 10_000):
+    for few, listed in ((0, 0), (0, served_rows.LISTED_UP_TO), (10_000, 0)):
         monkeypatch.setattr(cross_file_queries, "FEW_USES", few)
-        config = _config(root, tmp_path / f"cache-{few}")
+        monkeypatch.setattr(served_rows, "LISTED_UP_TO", listed)
+        config = _config(root, tmp_path / f"cache-{few}-{listed}")
         answers.append(
             [
                 lint_paths(targets, config, now=FIXED_NOW).diagnostics
-                for targets in ([files[0], files[-1]], [root / "seeds"], [files[3]])
+                for targets in (
+                    [files[0], files[-1]],
+                    [root / "seeds"],
+                    [files[3]],
+                    [files[4]],
+                    [root / "seeds", draft],
+                )
             ]
         )
-    assert answers[0] == answers[1]
-    assert sorted(d.code for d in answers[0][1]) == ["C010", "C010", "C016"]
+    assert answers[0] == answers[1] == answers[2]
+    assert sorted(d.code for d in answers[0][1]) == ["C010", "C010", "C016", "C016"]
+    assert [d.code for d in answers[0][3]] == ["C016"]
+    assert ("drafts/draft.txt", "C016") in [(d.path, d.code) for d in answers[0][4]]
 
 
 def test_the_project_walk_takes_a_folder_entry_by_entry(

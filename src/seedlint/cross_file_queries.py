@@ -29,6 +29,7 @@ from seedlint.rules.vocabulary import (
     check_against_counts,
     rule_for,
 )
+from seedlint.served_rows import rare_values
 
 Enabled = Callable[[str, str], bool]
 """Whether a code (first argument) is reported for a display path (second)."""
@@ -137,6 +138,15 @@ SERVED_RARE_USES = (
 store: the stored uses of the values few walked seeds use (``temp.rare``, filled by
 :func:`~seedlint.served_rows.served_checks`), found from the seeds that the
 values' rows name."""
+LISTED_RARE_USES = (
+    "SELECT l.path, l.field, l.scope, l.value, l.line, l.col FROM linted_uses l"
+    " LEFT JOIN temp.distinct_values d"
+    " ON d.field = l.field AND d.scope = l.scope AND d.value = l.value"
+    " WHERE l.silenced = 0 AND (d.field IS NULL OR EXISTS (SELECT 1 FROM temp.rare r"
+    " WHERE r.field = l.field AND r.scope = l.scope AND r.value = l.value))"
+)
+"""Linted uses of a value no stored row has, or one few walked seeds use (``temp.rare``, filled
+by :func:`~seedlint.served_rows.rare_values`)."""
 PROJECT_GROUP = (
     f"SELECT v.value, count(*) FROM {VALUES} v JOIN walk w ON w.path = v.path"
     " WHERE v.project = :project AND v.field = :field AND v.scope = :scope GROUP BY v.value"
@@ -155,8 +165,9 @@ def keyword_variants(
 ) -> list[Diagnostic]:
     """C016/C017 for each linted keyword value that few seeds of ``everyone`` use.
 
-    With the project index (``indexed``) and few linted uses, only the fields of values
-    that turn out rare are counted: a clean seed costs a few index look-ups.
+    With the project index (``indexed``), only the fields of values that turn out rare are
+    counted: a clean seed costs a few index look-ups, and many linted uses are matched
+    against the rare values listed from the index.
     """
     parameters = {"project": project, "rare": RARE_SEEDS, "limit": RARE_SEEDS + 1}
     few = served or (
@@ -170,6 +181,11 @@ def keyword_variants(
             f" WHERE l.silenced = 0 AND ({PROJECT_USERS}) <= :rare",
             parameters,
         ).fetchall()
+    elif indexed and rare_values(conn, project):
+        # Many linted uses: the few rare values are listed from the index instead of
+        # counting every value, and only the fields of rare uses are counted whole.
+        few = True
+        rare = conn.execute(LISTED_RARE_USES, parameters).fetchall()
     else:
         conn.execute("DROP TABLE IF EXISTS temp.counts")
         conn.execute(f"CREATE TEMP TABLE counts AS {everyone}", parameters)

@@ -96,7 +96,8 @@ _DAMAGED_VALUES = (
 )
 _SERVED_TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS shared (key PRIMARY KEY) WITHOUT ROWID",
-    "CREATE TEMP TABLE IF NOT EXISTS distinct_values (field, scope, value)",
+    "CREATE TEMP TABLE IF NOT EXISTS distinct_values (field, scope, value,"
+    " PRIMARY KEY (field, scope, value)) WITHOUT ROWID",
     "CREATE TEMP TABLE IF NOT EXISTS rare (field, scope, value,"
     " PRIMARY KEY (field, scope, value)) WITHOUT ROWID",
     "DELETE FROM temp.shared",
@@ -128,6 +129,19 @@ def served_checks(index: ProjectIndex) -> list[object]:
     conn.execute(_RARE, params)
     conn.execute(_SHARED, params)
     return [row[0] for row in conn.execute(_DAMAGED_IN_ANSWER, params)]
+
+
+def rare_values(conn: sqlite3.Connection, project: int) -> bool:
+    """Fill ``temp.distinct_values`` (every stored keyword value) and ``temp.rare`` (those at
+    most :data:`RARE_SEEDS` walked seeds use) by a loose index scan; False when that cannot
+    be done (a damaged value, or too many to list)."""
+    for statement in _SERVED_TABLES:
+        conn.execute(statement)
+    params = {"project": project, "rare": RARE_SEEDS, "limit": RARE_SEEDS + 1}
+    if not _list_distinct_values(conn, params):
+        return False
+    conn.execute(_RARE, params)
+    return True
 
 
 def _list_distinct_values(conn: sqlite3.Connection, params: Mapping[str, object]) -> bool:
