@@ -37,6 +37,7 @@ from pathlib import Path
 
 from seedlint.cache import (
     ESCAPED,
+    PAGE_CACHE_KIB,
     SYNCHRONOUS,
     ResultCache,
     kept_as_they_are,
@@ -264,6 +265,7 @@ class ProjectIndex:
         if target != ":memory:":
             # As the result cache opens it: shared by several processes at once.
             conn.execute("PRAGMA store.journal_mode = WAL")
+            conn.execute(f"PRAGMA store.cache_size = -{PAGE_CACHE_KIB}")
             conn.execute(f"PRAGMA store.synchronous = {SYNCHRONOUS}")
         conn.executescript(_STORE_SCHEMA)
 
@@ -519,7 +521,7 @@ class ProjectIndex:
             project,
         )
         conn.execute(
-            f"INSERT OR IGNORE INTO {VALUES} SELECT DISTINCT :project, path, field, scope, value"
+            f"INSERT OR IGNORE INTO {VALUES} SELECT :project, path, field, scope, value"
             f" FROM linted_uses WHERE path IN {linted}",
             project,
         )

@@ -15,14 +15,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from seedlint.cache import original_key, stored_key
+from seedlint.cache import PAGE_CACHE_KIB, original_key, stored_key
 from seedlint.rules.consistency import WebUrlEntry
 from seedlint.rules.vocabulary import KeywordFacts
 
 _READ_BATCH = 500
 """Linted files read at once by :func:`read_unknown` (one transaction each)."""
 
-_WORK_CACHE_KIB = 2048
 
 _WORK_SCHEMA = """
 CREATE TABLE linted_files (
@@ -56,7 +55,7 @@ def work_database() -> sqlite3.Connection:
     # Scratch rows need no journal; a fixed page cache keeps memory flat however many rows.
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
-    conn.execute(f"PRAGMA cache_size = -{_WORK_CACHE_KIB}")
+    conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     conn.executescript(_WORK_SCHEMA)
     return conn
 
