@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,10 +43,12 @@ NEVER_OFFLINE = (
     "tomllib",
     "textwrap",
     "html",
+    "shutil",
 )
 """Never imported by an offline check of one clean file without a configuration file:
 the probe and the online rules' logic, fixes, shards, the worker pool and threads, OpenSSL's
-digests, the TOML reader, the rules' documentation (textwrap) and HTML's entity table."""
+digests, the TOML reader, the rules' documentation (textwrap), HTML's entity table, and shutil
+(which argparse imports for the terminal's width, and which imports bz2 and lzma)."""
 
 OTHER_FORMATS = ("json_report", "sarif", "github", "junit")
 
@@ -125,3 +128,39 @@ def test_the_parser_of_one_command_reads_it_as_the_full_parser_does(argv: list[s
     (commands,) = (a for a in only._actions if isinstance(a, argparse._SubParsersAction))
     assert list(commands.choices) == [argv[0]]  # the other commands' parsers are not built
     assert vars(only.parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("columns", [None, "100", "0", "-3", "wide", "37"])
+def test_the_help_is_as_wide_as_shutil_would_make_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+    import shutil
+
+    from seedlint import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert cli.terminal_columns() == shutil.get_terminal_size().columns
+    for command in (None, "check", "rules", "rule", "merge", "cache"):
+        ours = cli.build_parser(command)
+        theirs = cli.build_parser(command)
+        for parser in _parsers(theirs):
+            parser.formatter_class = argparse.HelpFormatter
+        assert [p.format_help() for p in _parsers(ours)] == [
+            p.format_help() for p in _parsers(theirs)
+        ]
+
+
+def _parsers(parser: Any) -> list[Any]:
+    """``parser`` and its sub-commands' parsers."""
+    import argparse
+
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.extend(_parsers(sub))
+    return found
