@@ -169,8 +169,10 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
 
 
 def _tamper(cache: Path, sql: str, *parameters: object) -> None:
+    """Run ``sql`` (statements separated by ";") on the cache file, as another program."""
     with contextlib.closing(sqlite3.connect(cache / DATABASE_NAME)) as db, db:
-        db.execute(sql.replace("_v1", f"_v{FORMAT}"), parameters)
+        for statement in sql.split(";"):
+            db.execute(statement.replace("_v1", f"_v{FORMAT}"), parameters)
 
 
 def test_damaged_or_planted_rows_are_dropped_and_their_seeds_read_again(
@@ -621,6 +623,13 @@ _PLANTED_USE = (
         ("UPDATE index_uses_v1 SET line = 0 WHERE path = 'seeds/004.txt'", []),
         ("UPDATE index_urls_v1 SET line = 0 WHERE path = 'seeds/007.txt'", []),
         (_PLANTED_USE, []),
+        # Damage of several kinds at once: each found in turn, still no fallback.
+        (
+            "UPDATE index_values_v1 SET value = x'07' WHERE path = 'seeds/009.txt';"
+            "UPDATE index_urls_v1 SET key = NULL WHERE path = 'seeds/001.txt';"
+            "UPDATE index_uses_v1 SET col = 0 WHERE path = 'seeds/011.txt'",
+            ["001", "009", "011"],
+        ),
     ],
 )
 @pytest.mark.usefixtures("settled")

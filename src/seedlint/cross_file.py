@@ -380,15 +380,18 @@ class CrossFilePass:
             project_seeds(self.root, self.config, self.named, batch=_BATCH, covered=self.covered)
         )
         index.fill_unchanged(read_facts(self.config))
-        for _ in range(_FRESH_TRIES):
+        changed = repaired = 0
+        while changed < _FRESH_TRIES and repaired < _FRESH_TRIES:
             index.refresh(read_facts(self.config))
             self.conn.execute("BEGIN")
-            if index.fresh():
-                damaged = served_checks(index) if index.served() else []
-                if not damaged:
-                    return True
-                self.conn.execute("COMMIT")
-                index.forget(damaged)  # and read again (see refresh)
+            if not index.fresh():
+                self.conn.execute("COMMIT")  # changed under us (another run): again
+                changed += 1
                 continue
-            self.conn.execute("COMMIT")  # changed under us (another run): again
+            damaged = served_checks(index) if index.served() else []
+            if not damaged:
+                return True
+            self.conn.execute("COMMIT")
+            index.forget(damaged)  # and read again (see refresh)
+            repaired += 1  # damage of another kind may show once this is repaired
         return False
