@@ -142,11 +142,12 @@ def test_a_file_changed_within_one_clock_tick_is_read_again(tmp_path: Path) -> N
     assert lint_paths([first], config, now=FIXED_NOW).diagnostics == []
 
 
-def test_inline_suppression_in_the_other_file_is_honoured(tmp_path: Path) -> None:
+@pytest.mark.parametrize("comment", ["# seedlint: ignore[C010]", "# SEEDLINT: Ignore[c010]"])
+def test_inline_suppression_in_the_other_file_is_honoured(tmp_path: Path, comment: str) -> None:
     root, cache = tmp_path / "project", tmp_path / "cache"
     first, second = _project(root)
     text = second.read_text(encoding="utf-8").replace(
-        'eu-restrictions"\ntype', 'eu-restrictions"  # seedlint: ignore[C010]\ntype'
+        'eu-restrictions"\ntype', f'eu-restrictions"  {comment}\ntype'
     )
     second.write_text(text, encoding="utf-8")
     assert [d.path for d in lint_paths([first, second], _config(root, cache)).diagnostics] == [

@@ -43,7 +43,7 @@ from seedlint.scratch import (
     work_database,
 )
 from seedlint.served_rows import served_checks
-from seedlint.suppressions import suppressions_of
+from seedlint.suppressions import may_suppress, suppressions_of
 from seedlint.version import __version__
 
 IndexStats = dict[str, int]
@@ -60,7 +60,7 @@ _INSERT_UNKNOWN = "INSERT OR REPLACE INTO linted_files VALUES (?, ?, ?, ?, ?, ?,
 def web_url_fact(document: SeedDocument | None, path: str) -> WebUrlEntry | None:
     """What the cross-file pass needs to know about one parsed seed."""
     entry = web_url_entry(document, path)
-    if entry is None or document is None or "seedlint" not in document.text:
+    if entry is None or document is None or not may_suppress(document.text):
         return entry
     probe = DUPLICATE_WEB_URL.at(path, entry.line, entry.column, "")
     silenced = suppressions_of(document).silences(probe)
@@ -70,7 +70,7 @@ def web_url_fact(document: SeedDocument | None, path: str) -> WebUrlEntry | None
 def keyword_fact(document: SeedDocument | None, path: str) -> KeywordFacts | None:
     """The seed's keyword values for C016/C017, each marked when a comment silences it there."""
     facts = keyword_uses(document, path)
-    if facts is None or document is None or "seedlint" not in document.text:
+    if facts is None or document is None or not may_suppress(document.text):
         return facts
     suppressions = suppressions_of(document)
     uses = tuple(
