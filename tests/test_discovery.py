@@ -188,3 +188,22 @@ def test_a_folder_holding_a_link_is_not_covered(root: Path) -> None:
     reported: list[str] = []
     list(stream([Path("seeds/sub"), Path("seeds")], Config(root=root), covered=reported))
     assert reported == []
+
+
+@pytest.mark.parametrize("by_descriptor", [True, False])
+def test_the_project_walk_lists_the_same_seeds_with_or_without_descriptors(
+    root: Path, monkeypatch: pytest.MonkeyPatch, by_descriptor: bool
+) -> None:
+    (root / "seeds" / "link.txt").symlink_to(root / "seeds" / "a.txt")
+    (root / "docs").mkdir()
+    (root / "docs" / "f.txt").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    monkeypatch.setattr(discovery, "BY_DESCRIPTOR", by_descriptor)
+    walked = sorted(
+        (folder + entry.name, entry.stat().st_ino)
+        for folder, batch in discovery.project_seeds(root.resolve(), Config(root=root))
+        for entry in batch or ()
+    )
+    assert walked == sorted(
+        (name, (root / name).stat().st_ino)
+        for name in ("seeds/a.txt", "seeds/b.txt", "seeds/sub/c.txt", "seeds/sub/d.txt")
+    )

@@ -197,6 +197,11 @@ def _listed(scan: Iterator[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:
         return
 
 
+BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
+"""Whether the project walk lists folders through a descriptor (not on Windows)."""
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+"""A folder, never a link put in its place since it was listed."""
+
 SEED_FOLDER = "seeds"
 """Seeds in any folder of this name belong to the project (the pre-commit hook's pattern)."""
 
@@ -243,17 +248,19 @@ def project_seeds(
         if below in covered:
             yield below, None
             continue
+        handle: int | None = None
         try:
             # Listed through a descriptor: each entry's stat() then looks up one name, not
             # the whole path again. Entries are only valid while it is open.
-            handle = os.open(current, os.O_RDONLY | os.O_DIRECTORY)
+            if BY_DESCRIPTOR:
+                handle = os.open(current, _FOLDER_FLAGS)
         except OSError:
-            continue  # unreadable folder: nothing to lint in it
+            continue  # unreadable folder (or no longer a folder): nothing to lint in it
         seeds = below.startswith(starts) or f"/{SEED_FOLDER}/" in below
         subfolders = []
         found: list[os.DirEntry[str]] = []
         try:
-            with os.scandir(handle) as scan:
+            with os.scandir(current if handle is None else handle) as scan:
                 for entry in _listed(scan):
                     name = entry.name
                     if exclude_name(name) or (exclude_path and exclude_path(below + name)):
@@ -270,7 +277,8 @@ def project_seeds(
         except OSError:
             pass  # unreadable folder (os.scandir): nothing to lint in it
         finally:
-            os.close(handle)
+            if handle is not None:
+                os.close(handle)
         pending.extend(reversed(subfolders))
 
 
