@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from seedlint.online import UrlUse
     from seedlint.probe import ProgressSnapshot
 
-LOOKUP_SIZE = 256
+LOOKUP_SIZE = 1024
 """Files whose stored results are looked up in one query."""
 CHUNK_SIZE = 64
 """Files per worker task; a pool starts only once this many files wait to be linted (fewer

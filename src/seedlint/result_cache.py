@@ -188,15 +188,18 @@ def proves_clean(record: str, stamp: tuple[int, int, int, int], shown: str, now:
     ``stamp`` (size, mtime, ctime, inode) and display path now, is unchanged and was clean when
     judged no later than ``now``. The rest of the record must match exactly; its instant is
     sealed, so a damaged one proves nothing either."""
-    parts = record.split(" ", 2)
-    if len(parts) != 3:
-        return False
-    judged, seal, rest = parts
-    instant, expected = _judged(judged)
-    if not instant <= now or seal != expected:  # also false for NaN
-        return False
     size, mtime_ns, ctime_ns, inode = stamp
-    return rest == f"{size} {mtime_ns} {ctime_ns} {inode} {shown}"
+    rest = f" {size} {mtime_ns} {ctime_ns} {inode} {shown}"
+    return record.endswith(rest) and _judged_by(record[: -len(rest)], now)
+
+
+@lru_cache(maxsize=64)
+def _judged_by(head: str, now: float) -> bool:
+    """Whether ``head`` (``"<judged> <seal>"``) is a sealed instant no later than ``now`` (a
+    run's records share a few instants, and its ``now`` is one)."""
+    judged, _, seal = head.partition(" ")
+    instant, expected = _judged(judged)
+    return instant <= now and seal == expected  # also false for NaN
 
 
 @lru_cache(maxsize=64)
