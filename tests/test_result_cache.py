@@ -177,7 +177,7 @@ def test_damaged_entries_are_dropped_and_relinted(
     parsed = _parses(monkeypatch)
     assert _run(capsys) == expected
     damaged = keys[: len(damage)]
-    assert sorted(parsed) == sorted(Path(key).relative_to(project).as_posix() for key in damaged)
+    assert sorted(parsed) == sorted(damaged)  # keys are display paths
     parsed.clear()
     assert _run(capsys) == expected
     assert parsed == []
@@ -347,7 +347,7 @@ def _clean_records(project: Path) -> dict[str, str]:
         rows = connection.execute(
             "SELECT key, value FROM entries WHERE namespace LIKE ?", (CLEAN_NAMESPACE + "%",)
         ).fetchall()
-    return {Path(key).relative_to(project).as_posix(): value for key, value in rows}
+    return dict(rows)  # keyed by display path
 
 
 def _settled_cache(capsys: pytest.CaptureFixture[str]) -> None:
@@ -401,11 +401,7 @@ def test_damaged_or_planted_clean_records_prove_nothing(
         for shown, value in damage.items():
             connection.execute(
                 "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, 0, NULL)",
-                (
-                    f"{CLEAN_NAMESPACE}{_fingerprint_of(connection)}",
-                    str(project / shown),
-                    value,
-                ),
+                (f"{CLEAN_NAMESPACE}{_fingerprint_of(connection)}", shown, value),
             )
     opened = _answered(monkeypatch)
     assert _run(capsys) == expected
@@ -491,3 +487,16 @@ def test_a_cold_run_looks_nothing_up_and_a_warm_run_finds_everything(
     parsed = _parses(monkeypatch)
     assert _run(capsys) == expected
     assert asked and parsed == []
+
+
+def test_a_project_linted_from_another_folder_is_answered_from_the_cache(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _run(capsys, "--no-cache")
+    _settled_cache(capsys)
+    parsed = _parses(monkeypatch)
+    monkeypatch.chdir(project / "seeds")
+    capsys.readouterr()
+    code = main(["check", "--cache-dir", "../cache", "."])
+    assert (code, capsys.readouterr().out) == expected
+    assert parsed == []

@@ -28,6 +28,13 @@ class Found(NamedTuple):
     """Its display path when discovery knows it without resolving: a regular file (not a
     link) whose real path lies under the project root. None: resolve it to find out."""
 
+    @property
+    def key(self) -> str:
+        """What the result cache files it under: its display path when known, the same from
+        any working folder; else the path as discovered. (Two files under one key only miss:
+        an entry holds its file's stamp, display path and the digest of its bytes.)"""
+        return self.path if self.shown is None else self.shown
+
 
 def discover(paths: Sequence[Path], config: Config) -> list[Path]:
     """Every file :func:`stream` yields, as a list of paths (for callers that need them all)."""

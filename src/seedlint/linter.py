@@ -260,13 +260,13 @@ def _lint_files(
                 unchanged, files_ = proven_clean(batch, store, instant)
                 if unchanged.rows:
                     yield unchanged
-            stored = store.lookup(found.path for found in files_) if store is not None else {}
+            stored = store.lookup(found.key for found in files_) if store is not None else {}
             for found in files_:
-                sealed = stored.get(found.path)
+                sealed = stored.get(found.key)
                 hit = None if sealed is None else _answered(found, sealed, context)
                 if hit is not None:
                     if store is not None and not hit.diagnostics:  # stored before its record
-                        store.add_clean(found.path, hit.stamp, hit.path, context.now)
+                        store.add_clean(found.key, hit.stamp, hit.path, context.now)
                     yield hit
                 else:
                     waiting.append((found, sealed))
@@ -389,7 +389,7 @@ def lint_chunk(chunk: Chunk, context: CheckContext) -> tuple[list[FileReport], l
             clean = result_cache.clean_record(
                 report.stamp, report.path, context.now, report.diagnostics
             )
-            entries.append((found.path, entry, clean))
+            entries.append((found.key, entry, clean))
     return reports, entries
 
 

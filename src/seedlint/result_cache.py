@@ -5,10 +5,11 @@ namespace named by a *fingerprint* of everything else a file's findings depend
 on: seedlint's version and its own source files, the versions of PyYAML and
 jsonschema, the schema's bytes, and every configuration value that shapes
 per-file findings (rule selection, per-file ignores, limits, the project root
-that display paths are relative to). The entry is keyed by the path as
-discovered and holds a digest of the file's bytes, their stamp and the display
-path they were linted under: a hit needs the very same bytes under the same
-name.
+that display paths are relative to). The entry is keyed by the file's display
+path (by the path as discovered when discovery does not know it: a link, a file
+outside the project), so a project linted from another working folder still
+hits, and holds a digest of the file's bytes, their stamp and the display path
+they were linted under: a hit needs the very same bytes under the same name.
 
 What an entry holds is what the per-file pass returns: the findings after
 selection and inline suppressions, and the file's webUrl fact for the
@@ -387,15 +388,15 @@ def proven_clean(
 ) -> tuple[UnchangedFiles, list[Found]]:
     """The files whose clean record their current stamp proves (see
     :func:`proves_clean`), as rows for the cross-file pass; and the others."""
-    records = store.clean_records(found.path for found in files if found.shown is not None)
+    records = store.clean_records(found.shown for found in files if found.shown is not None)
     if not records:
         return UnchangedFiles([]), files
     seen = time.time_ns()  # before any stat(): a stamp taken later is only safer
     rows: list[StampRow] = []
     others: list[Found] = []
     for found in files:
-        record = records.get(found.path)
         shown = found.shown
+        record = None if shown is None else records.get(shown)
         if record is not None and shown is not None:
             try:
                 stat = os.stat(found.path)  # noqa: PTH116 - a path as text: no Path per file
@@ -411,7 +412,8 @@ def proven_clean(
 
 
 Entry = tuple[str, str, str | None]
-"""A new result to store: the path as discovered, its sealed entry and its clean record."""
+"""A new result to store: its key (:attr:`seedlint.discovery.Found.key`), its sealed entry and
+its clean record."""
 
 
 class ResultStore:
