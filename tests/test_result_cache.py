@@ -286,7 +286,7 @@ def test_only_time_dependent_findings_change_with_the_clock_and_only_disappear(
     assert {code for _, _, code, _ in earlier - later} <= TIME_DEPENDENT
 
 
-def test_a_run_that_writes_sweeps_expired_result_entries_only(
+def test_a_run_that_writes_sweeps_expired_result_entries_and_retired_layouts_only(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _run(capsys)
@@ -295,12 +295,14 @@ def test_a_run_that_writes_sweeps_expired_result_entries_only(
     with sqlite3.connect(database) as connection:
         for namespace, key in rows:
             connection.execute("INSERT INTO entries VALUES (?, ?, '{}', 0, 1)", (namespace, key))
+        # An earlier version's project index entry, which never expires: a layout no one reads.
+        connection.execute("INSERT INTO entries VALUES ('project-index:5:x', 'c', '{}', 0, NULL)")
     seed = project / "seeds" / "clean.txt"
     seed.write_text(seed.read_text(encoding="utf-8").replace("heat: -1", "heat: 7"))
     _run(capsys)
     with sqlite3.connect(database) as connection:
         left = connection.execute(
-            "SELECT namespace FROM entries WHERE key IN ('a', 'b') ORDER BY namespace"
+            "SELECT namespace FROM entries WHERE key IN ('a', 'b', 'c') ORDER BY namespace"
         ).fetchall()
     assert left == [("probe:links:x",)]
 

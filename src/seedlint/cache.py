@@ -420,6 +420,20 @@ class ResultCache:
         )
         return int(count or 0)
 
+    def drop_namespaces(self, prefix: str) -> int:
+        """Delete every entry of the namespaces starting with ``prefix`` (a layout no version
+        reads any more); returns how many."""
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        count = self._run(
+            lambda c: (
+                c.execute(
+                    "DELETE FROM entries WHERE namespace >= ? AND namespace < ?", (prefix, end)
+                ).rowcount
+            ),
+            write=True,
+        )
+        return int(count or 0)
+
     # -- probe results ------------------------------------------------------
 
     @staticmethod

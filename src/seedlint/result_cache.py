@@ -76,6 +76,8 @@ CLEAN_NAMESPACE = f"results:{FORMAT}c:"
 """Where a file found clean at a settled stamp also has a *clean record* (see
 :func:`clean_record`): a warm run proves such a file unchanged with one stat() and one string
 comparison, without opening its entry."""
+RETIRED_NAMESPACES = "project-index:"
+"""The project index's JSON entries of earlier versions (it has tables of its own now)."""
 TTL_SECONDS = 30 * 24 * 3600.0
 """Entries go after a month, used or not (the file is then linted once more), so the
 entries of old fingerprints do not pile up."""
@@ -498,6 +500,7 @@ class ResultStore:
         if self._cache is not None:
             if self._wrote:  # a run that linted something also sweeps old entries away
                 self._cache.purge_expired(NAMESPACE.split(":", 1)[0] + ":")
+                self._cache.drop_namespaces(RETIRED_NAMESPACES)
             self.warnings.extend(self._cache.warnings)
             self._cache.close()
             self._cache = None
