@@ -3,8 +3,11 @@ without resolving (or remembering) every file it walks."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -207,3 +210,45 @@ def test_the_project_walk_lists_the_same_seeds_with_or_without_descriptors(
         (name, (root / name).stat().st_ino)
         for name in ("seeds/a.txt", "seeds/b.txt", "seeds/sub/c.txt", "seeds/sub/d.txt")
     )
+
+
+def test_a_big_folder_s_first_entries_are_let_go_as_they_are_taken(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat: the entries listed to see whether a folder is small are not all kept
+    while the rest of it is walked."""
+    import weakref
+
+    alive: weakref.WeakSet[Any] = weakref.WeakSet()
+    real = os.scandir
+
+    class Entry:  # a folder entry that can be watched (os.DirEntry takes no weak reference)
+        def __init__(self, entry: os.DirEntry[str]) -> None:
+            self.entry, self.name, self.path = entry, entry.name, entry.path
+            alive.add(self)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.entry, name)
+
+    class Listing:
+        def __init__(self, path: str) -> None:
+            self.inner = real(path)
+
+        def __enter__(self) -> Listing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.close()
+
+        def __iter__(self) -> Iterator[Entry]:
+            return (Entry(entry) for entry in self.inner)
+
+    for n in range(40):
+        (root / "seeds" / "sub" / f"more{n:02d}.txt").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(discovery.os, "scandir", Listing)
+    monkeypatch.setattr(discovery, "SORTED_UP_TO", 8)
+    found = stream([Path("seeds/sub")], Config(root=root), ordered=False)
+    for _ in range(12):  # past the first 8 entries
+        next(found)
+    assert len(alive) <= 2
+    assert len(list(found)) == 42 - 12

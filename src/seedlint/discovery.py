@@ -180,7 +180,7 @@ def _walk(
             elif sort_small:
                 head = list(islice(listed, SORTED_UP_TO))
                 small = len(head) < SORTED_UP_TO
-                entries = sorted(head, key=_name) if small else chain(head, listed)
+                entries = sorted(head, key=_name) if small else chain(_drained(head), listed)
             for entry in entries:
                 name = entry.name
                 if exclude_name(name) or (exclude_path and exclude_path(prefix + below + name)):
@@ -190,6 +190,14 @@ def _walk(
                 elif include(name) and (entry.is_file() or _dangling(entry)):
                     yield entry, below + name
         pending.extend(reversed(subfolders))
+
+
+def _drained(entries: list[os.DirEntry[str]]) -> Iterator[os.DirEntry[str]]:
+    """The entries of ``entries`` in order, each let go of as it is taken (a big folder's
+    first entries, listed to see whether it is small, are not all kept while it is walked)."""
+    entries.reverse()
+    while entries:
+        yield entries.pop()
 
 
 def _name(entry: os.DirEntry[str]) -> str:
