@@ -252,3 +252,15 @@ def test_a_big_folder_s_first_entries_are_let_go_as_they_are_taken(
         next(found)
     assert len(alive) <= 2
     assert len(list(found)) == 42 - 12
+
+
+def test_a_folder_holding_the_root_shows_the_files_under_the_root(root: Path) -> None:
+    """Named above the project root (``seedlint check ..``), a walk still shows the files that
+    lie under the root by their display path, and the others not."""
+    found = list(stream([root.parent], Config(root=root), ordered=True))
+    shown = {Path(item.path).name: item.shown for item in found}
+    assert shown["a.txt"] == "seeds/a.txt" and shown["c.txt"] == "seeds/sub/c.txt"
+    assert shown["e.txt"] is None  # outside the root
+    for item in found:
+        if item.shown is not None:
+            assert item.shown == display_path(Path(item.path), root)

@@ -104,19 +104,33 @@ def _stream(
                 seen.add(where)
                 yield Found(str(path), _plain_shown(path, where, under_root))
             continue
-        folder = _folder_prefix(where)
-        whole = folder.startswith(under_root) and not any(n.startswith(folder) for n in named)
+        folder = _folder_prefix(where)  # real: each file's place is it and its path below
+        under = folder.startswith(under_root)
+        shown = folder[len(under_root) :]  # the display path of a file below is it and more
+        whole = under and not any(n.startswith(folder) for n in named)
+        remember = overlap or any(n.startswith(folder) for n in named)
         for entry, relative in _walk(path, config, ordered=ordered, sort_small=True):
-            spot = folder + relative  # located(entry): its folder is real
-            inside = spot.startswith(under_root) and not entry.is_symlink()
-            whole = whole and inside  # also for a file yielded earlier
-            if overlap or spot in named:
+            if under:
+                inside = not entry.is_symlink()
+                whole = whole and inside  # also for a file yielded earlier
+                place = shown + relative if inside else None
+            else:  # a folder holding the root: some of its files may lie under it
+                spot = folder + relative
+                inside = spot.startswith(under_root) and not entry.is_symlink()
+                place = spot[len(under_root) :] if inside else None
+            if remember:
+                spot = folder + relative
                 if spot in seen:
                     continue
                 seen.add(spot)
-            yield Found(entry.path, spot[len(under_root) :] if inside else None)
+            yield _found(entry.path, place)
         if whole and covered is not None:
-            covered.append(folder[len(under_root) :])
+            covered.append(shown)
+
+
+def _found(path: str, shown: str | None) -> Found:
+    """A :class:`Found` made without its generated ``__new__`` (one per file walked)."""
+    return tuple.__new__(Found, (path, shown))
 
 
 def _folder_prefix(folder: str) -> str:
@@ -156,7 +170,8 @@ def _walk(
     to the project root (``prefix`` is the folder's display path and a slash).
     """
     include = _pattern(config.include).match
-    exclude_name = _pattern(tuple(g for g in config.exclude if "/" not in g)).match
+    name_globs = tuple(g for g in config.exclude if "/" not in g)
+    exclude_name = _pattern(name_globs).match if name_globs else None
     path_globs = tuple(g for g in config.exclude if "/" in g)
     exclude_path = _pattern(path_globs).match if path_globs else None
     if exclude_path is not None and not prefix:
@@ -183,7 +198,9 @@ def _walk(
                 entries = sorted(head, key=_name) if small else chain(_drained(head), listed)
             for entry in entries:
                 name = entry.name
-                if exclude_name(name) or (exclude_path and exclude_path(prefix + below + name)):
+                if (exclude_name and exclude_name(name)) or (
+                    exclude_path and exclude_path(prefix + below + name)
+                ):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     subfolders.append((entry.path, f"{below}{name}/"))
@@ -254,7 +271,8 @@ def project_seeds(
             prefixes.add("" if shown == "." else shown + "/")
     starts = (*prefixes, SEED_FOLDER + "/")
     include = _pattern(config.include).match
-    exclude_name = _pattern(tuple(g for g in config.exclude if "/" not in g)).match
+    name_globs = tuple(g for g in config.exclude if "/" not in g)
+    exclude_name = _pattern(name_globs).match if name_globs else None
     path_globs = tuple(g for g in config.exclude if "/" in g)
     exclude_path = _pattern(path_globs).match if path_globs else None
     pending: list[tuple[str, str]] = [(str(root), "")]
@@ -278,7 +296,9 @@ def project_seeds(
             with os.scandir(current if handle is None else handle) as scan:
                 for entry in _listed(scan):
                     name = entry.name
-                    if exclude_name(name) or (exclude_path and exclude_path(below + name)):
+                    if (exclude_name and exclude_name(name)) or (
+                        exclude_path and exclude_path(below + name)
+                    ):
                         continue
                     if entry.is_dir(follow_symlinks=False):
                         subfolders.append((f"{current}/{name}", f"{below}{name}/"))
