@@ -485,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--count", type=int, default=10_000, help="seeds in the corpus (default 10,000)"
     )
     parser.add_argument(
-        "--repeat", type=int, default=3, help="repetitions of each corpus run (default 3)"
+        "--repeat", type=int, default=5, help="repetitions of each corpus run (default 5)"
     )
     parser.add_argument(
         "--cjs-repeat",
