@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seedlint import lint_text, linter
-from seedlint.cache import ResultCache, kept_as_they_are, stored_key
+from seedlint.cache import ResultCache, kept_as_they_are, original_key, stored_key
 from seedlint.cli import main
 from seedlint.config import CACHE_FILE_NAME, Config
 from seedlint.result_cache import CLEAN_NAMESPACE, NAMESPACE, TIME_DEPENDENT
@@ -502,3 +502,18 @@ def test_a_project_linted_from_another_folder_is_answered_from_the_cache(
     code = main(["check", "--cache-dir", "../cache", "."])
     assert (code, capsys.readouterr().out) == expected
     assert parsed == []
+
+
+def test_a_file_name_that_is_not_utf8_is_cached_without_a_clean_record(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request may add ``caf\\xff.txt``: its clean record cannot be stored as text, so
+    it has none, and its cache entry answers for it instead."""
+    name = os.fsdecode(b"caf\xff.txt")
+    shutil.copyfile(REAL_SEED, project / "seeds" / name)
+    expected = _run(capsys, "--no-cache")
+    _settled_cache(capsys)
+    parsed = _parses(monkeypatch)
+    assert _run(capsys) == expected
+    assert parsed == []
+    assert f"seeds/{name}" not in {original_key(key) for key in _clean_records(project)}

@@ -50,7 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from seedlint.cache import ResultCache
+from seedlint.cache import ResultCache, kept_as_they_are
 from seedlint.config import CACHE_FILE_NAME, Config, default_cache_dir
 from seedlint.diagnostics import Diagnostic, Edit, Fix, Severity
 from seedlint.discovery import Found
@@ -180,8 +180,8 @@ def clean_record(
     ``"<judged> <seal of judged> <size> <mtime> <ctime> <inode> <shown>"``. None when the file
     has findings or its stamp cannot be trusted (taken too soon after a change)."""
     key = _stamp_key(stamp)
-    if diagnostics or key is None:
-        return None
+    if diagnostics or key is None or not kept_as_they_are([shown]):
+        return None  # a name that is not UTF-8 cannot be stored as text: its entry answers
     judged = repr(now.timestamp())
     return f"{judged} {_judged(judged)[1]} {key[0]} {key[1]} {key[2]} {key[3]} {shown}"
 
