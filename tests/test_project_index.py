@@ -891,3 +891,30 @@ def test_walk_rows_leave_out_linted_seeds_and_mark_the_gone_ones(tmp_path: Path)
     rows, gone = scratch.walk_rows([entry.name for entry in entries], entries, frozenset())
     assert gone and rows == [("a.txt", None, None, None, None), rows[1]]
     assert rows[1][0] == "b.txt" and rows[1][1] == 5
+
+
+def test_a_folder_walked_whole_whose_name_is_not_utf8_gives_the_findings_of_a_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request may add ``seeds/caf\\xff/``: its files' names are kept escaped in SQLite,
+    and so is the folder's, which no text range can match."""
+    root = tmp_path / "project"
+    folder = root / "seeds" / os.fsdecode(b"caf\xff")
+    folder.mkdir(parents=True)
+    (root / "site" / "seeds").mkdir(parents=True)
+    (root / "seedlint.toml").write_text("", encoding="utf-8")
+    (folder / "s0.txt").write_text(_seed("a1"), encoding="utf-8")
+    (folder / os.fsdecode(b"tw\xfein.txt")).write_text(_seed("a1"), encoding="utf-8")
+    (folder / "s2.txt").write_text(_seed("a2"), encoding="utf-8")
+    (root / "site" / "seeds" / "other.txt").write_text(_seed("a2"), encoding="utf-8")
+    monkeypatch.chdir(root)
+    named = [Path("seeds") / folder.name]
+
+    def findings(*, covering: bool) -> list[Diagnostic]:
+        config = load_config(None, named).with_overrides(cache_dir=tmp_path / "cache")
+        with _covering(on=covering):
+            return lint_paths(named, config, now=FIXED_NOW).diagnostics
+
+    expected = findings(covering=False)
+    assert findings(covering=True) == expected
+    assert [d.code for d in expected].count("C010") == 3  # the twins, and s2 with other.txt

@@ -349,9 +349,11 @@ class ProjectIndex:
             conn.execute(take)
             return
         # Below it in text order; a name kept escaped (stored_key) starts with a marker
-        # instead, so those (rare) are looked at one by one.
-        end = folder[:-1] + chr(ord(folder[-1]) + 1)
-        conn.execute(f"{take} WHERE path >= ? AND path < ?", (folder, end))
+        # instead, so those (rare) are looked at one by one. A folder whose own name is
+        # kept escaped (not UTF-8) has only such files below it.
+        if kept_as_they_are([folder]):
+            end = folder[:-1] + chr(ord(folder[-1]) + 1)
+            conn.execute(f"{take} WHERE path >= ? AND path < ?", (folder, end))
         escaped = [
             path
             for (path,) in conn.execute("SELECT path FROM linted_files WHERE path >= ?", (ESCAPED,))
