@@ -517,3 +517,16 @@ def test_a_file_name_that_is_not_utf8_is_cached_without_a_clean_record(
     assert _run(capsys) == expected
     assert parsed == []
     assert f"seeds/{name}" not in {original_key(key) for key in _clean_records(project)}
+
+
+def test_values_of_more_keys_than_one_statement_binds_come_from_several_queries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from seedlint import cache
+
+    monkeypatch.setattr(cache, "KEYS_PER_QUERY", 3)
+    with ResultCache(tmp_path / "c.sqlite3") as store:
+        store.put_many("n", [(f"k{i}", f"v{i}") for i in range(0, 10, 2)], None, encoded=True)
+        assert store.values_of("n", [f"k{i}" for i in range(10)]) == {
+            f"k{i}": f"v{i}" for i in range(0, 10, 2)
+        }

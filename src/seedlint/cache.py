@@ -47,6 +47,8 @@ _LOCK_RETRIES = 8
 SYNCHRONOUS = "OFF"
 """Never wait for the disk (see the module docstring): a cache may lose its last writes."""
 _BUSY_TIMEOUT_MS = 5000
+KEYS_PER_QUERY = 997
+"""SQLite builds before 3.32 bind at most 999 values per statement."""
 PAGE_CACHE_KIB = 512
 """SQLite's page cache for each database a run opens (the cache file, the project index attached
 to the scratch database, the scratch database itself; SQLite's default is 2 MB each). A run
@@ -378,8 +380,14 @@ class ResultCache:
         return bool(row and row[0])
 
     def values_of(self, namespace: str, keys: list[str]) -> dict[str, str]:
-        """The fresh values stored under ``keys`` of ``namespace``, by key (one query; keys
-        without a value are left out). For the result cache's batches of files."""
+        """The fresh values stored under ``keys`` of ``namespace``, by key (a query per
+        :data:`KEYS_PER_QUERY` keys; keys without a value are left out). For the result
+        cache's batches of files."""
+        if len(keys) > KEYS_PER_QUERY:
+            found: dict[str, str] = {}
+            for start in range(0, len(keys), KEYS_PER_QUERY):
+                found.update(self.values_of(namespace, keys[start : start + KEYS_PER_QUERY]))
+            return found
         if not keys:
             return {}
         now = self.clock()
