@@ -315,16 +315,15 @@ class ProjectIndex:
             linted: set[str] | frozenset[str] = frozenset()
             if many:
                 # Their stamps were taken by the per-file pass: copied, not stat()ed again.
-                marks = ", ".join("?" * len(names))
-                linted = {
-                    row[0]
-                    for row in conn.execute(
+                # (Two statements, not one INSERT ... RETURNING: SQLite before 3.35 lacks it.)
+                among = f"FROM linted_files WHERE path IN ({', '.join('?' * len(names))})"
+                linted = {row[0] for row in conn.execute(f"SELECT path {among}", names)}
+                if linted:
+                    conn.execute(
                         "INSERT OR IGNORE INTO walk SELECT path, size, mtime_ns, ctime_ns,"
-                        f" inode, seen_ns, 1 FROM linted_files WHERE path IN ({marks})"
-                        " RETURNING path",
+                        f" inode, seen_ns, 1 {among}",
                         names,
                     )
-                }
             rows, gone = walk_rows(names, entries, linted)
             lost = lost or gone
             conn.executemany(f"INSERT OR IGNORE INTO walk VALUES (?, ?, ?, ?, ?, {seen}, 0)", rows)
