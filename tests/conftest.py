@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -46,24 +46,33 @@ def defects_project(root: Path) -> Path:
     return root
 
 
-def counting_scandir(pulled: list[str]) -> Any:
-    """A stand-in for ``os.scandir`` that appends each entry's name to ``pulled`` as it is
-    taken (to show that a folder is read entry by entry, not listed whole)."""
+def watched_scandir(taken: Callable[[os.DirEntry[str]], Any]) -> Any:
+    """A stand-in for ``os.scandir`` that hands each entry to ``taken`` as it is taken and
+    yields what ``taken`` returns."""
     real = os.scandir
 
-    class Counting:
+    class Watched:
         def __init__(self, path: str) -> None:
             self.inner = real(path)
 
-        def __enter__(self) -> Counting:
+        def __enter__(self) -> Watched:
             return self
 
         def __exit__(self, *exc: object) -> None:
             self.inner.close()
 
-        def __iter__(self) -> Iterator[os.DirEntry[str]]:
-            for entry in self.inner:
-                pulled.append(entry.name)
-                yield entry
+        def __iter__(self) -> Iterator[Any]:
+            return (taken(entry) for entry in self.inner)
 
-    return Counting
+    return Watched
+
+
+def counting_scandir(pulled: list[str]) -> Any:
+    """A stand-in for ``os.scandir`` that appends each entry's name to ``pulled`` as it is
+    taken (to show that a folder is read entry by entry, not listed whole)."""
+
+    def count(entry: os.DirEntry[str]) -> os.DirEntry[str]:
+        pulled.append(entry.name)
+        return entry
+
+    return watched_scandir(count)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from seedlint import discovery, linter, result_cache
 from seedlint.cli import main
 from seedlint.config import Config
 from seedlint.discovery import DiscoveryError, display_path, stream
-from tests.conftest import REAL_SEED, counting_scandir
+from tests.conftest import REAL_SEED, counting_scandir, watched_scandir
 
 
 @pytest.fixture
@@ -220,7 +219,6 @@ def test_a_big_folder_s_first_entries_are_let_go_as_they_are_taken(
     import weakref
 
     alive: weakref.WeakSet[Any] = weakref.WeakSet()
-    real = os.scandir
 
     class Entry:  # a folder entry that can be watched (os.DirEntry takes no weak reference)
         def __init__(self, entry: os.DirEntry[str]) -> None:
@@ -230,22 +228,9 @@ def test_a_big_folder_s_first_entries_are_let_go_as_they_are_taken(
         def __getattr__(self, name: str) -> Any:
             return getattr(self.entry, name)
 
-    class Listing:
-        def __init__(self, path: str) -> None:
-            self.inner = real(path)
-
-        def __enter__(self) -> Listing:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.inner.close()
-
-        def __iter__(self) -> Iterator[Entry]:
-            return (Entry(entry) for entry in self.inner)
-
     for n in range(40):
         (root / "seeds" / "sub" / f"more{n:02d}.txt").write_text("x", encoding="utf-8")
-    monkeypatch.setattr(discovery.os, "scandir", Listing)
+    monkeypatch.setattr(discovery.os, "scandir", watched_scandir(Entry))
     monkeypatch.setattr(discovery, "SORTED_UP_TO", 8)
     found = stream([Path("seeds/sub")], Config(root=root), ordered=False)
     for _ in range(12):  # past the first 8 entries

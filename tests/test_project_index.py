@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -533,6 +534,19 @@ def test_an_unchanged_project_is_answered_without_a_row_per_seed(
     assert decoded[0] == decoded[1]
 
 
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every seed the cross-file pass reads (rather than take from the index)."""
+    read: list[Path] = []
+    real = cross_file.read_seed_file
+
+    def reading(path: Path, *rest: Any) -> Any:
+        read.append(path)
+        return real(path, *rest)
+
+    monkeypatch.setattr(cross_file, "read_seed_file", reading)
+    return read
+
+
 def test_a_changed_seed_is_read_again_and_only_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
 ) -> None:
@@ -541,15 +555,9 @@ def test_a_changed_seed_is_read_again_and_only_it(
     config = _config(root, cache)
     lint_paths([files[0]], config, now=FIXED_NOW)
     files[5].write_text(_seed("eu-restrictions"), encoding="utf-8")  # now a third duplicate
-    read: list[str] = []
-    real = cross_file.read_seed_file
-    monkeypatch.setattr(
-        cross_file,
-        "read_seed_file",
-        lambda path, *rest: read.append(path.name) or real(path, *rest),
-    )
+    read = _reads(monkeypatch)
     result = lint_paths([files[0]], config, now=FIXED_NOW)
-    assert read == ["005.txt"]
+    assert [path.name for path in read] == ["005.txt"]
     assert "seeds/005.txt:7:9" in result.diagnostics[0].message
 
 
@@ -652,16 +660,10 @@ def test_damaged_rows_that_take_part_in_an_answer_from_the_store_are_read_again(
     assert sorted(d.code for d in fresh.diagnostics) == ["C010", "C010", "C016"]
     assert lint_paths(folder, config, now=FIXED_NOW).diagnostics == fresh.diagnostics
     _tamper(cache, tamper)
-    read: list[str] = []
-    real = cross_file.read_seed_file
-    monkeypatch.setattr(
-        cross_file,
-        "read_seed_file",
-        lambda path, *rest: read.append(path.stem) or real(path, *rest),
-    )
+    read = _reads(monkeypatch)
     warm = lint_paths(folder, config, now=FIXED_NOW)
     assert (warm.diagnostics, warm.notices) == (fresh.diagnostics, [])
-    assert sorted(read) == read_again
+    assert sorted(path.stem for path in read) == read_again
 
 
 def _pass_findings(

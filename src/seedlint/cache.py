@@ -90,6 +90,12 @@ def stored_key(key: str) -> str:
     return key
 
 
+def past_prefix(prefix: str) -> str:
+    """The least text after every text that starts with ``prefix`` (not empty): ``key >=
+    prefix AND key < past_prefix(prefix)`` selects them through an index."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def kept_as_they_are(keys: Iterable[str]) -> bool:
     """Whether :func:`stored_key` keeps every one of ``keys`` (and :func:`original_key` every
     stored one): checked on one string joined in C, not key by key (no key holds a NUL)."""
@@ -431,7 +437,7 @@ class ResultCache:
     def drop_namespaces(self, prefix: str) -> int:
         """Delete every entry of the namespaces starting with ``prefix`` (a layout no version
         reads any more); returns how many."""
-        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        end = past_prefix(prefix)
         count = self._run(
             lambda c: (
                 c.execute(

@@ -42,6 +42,7 @@ from seedlint.cache import (
     ResultCache,
     kept_as_they_are,
     original_key,
+    past_prefix,
     stored_key,
 )
 from seedlint.config import CACHE_FILE_NAME, default_cache_dir
@@ -351,8 +352,7 @@ class ProjectIndex:
         # instead, so those (rare) are looked at one by one. A folder whose own name is
         # kept escaped (not UTF-8) has only such files below it.
         if kept_as_they_are([folder]):
-            end = folder[:-1] + chr(ord(folder[-1]) + 1)
-            conn.execute(f"{take} WHERE path >= ? AND path < ?", (folder, end))
+            conn.execute(f"{take} WHERE path >= ? AND path < ?", (folder, past_prefix(folder)))
         escaped = [
             path
             for (path,) in conn.execute("SELECT path FROM linted_files WHERE path >= ?", (ESCAPED,))

@@ -154,21 +154,7 @@ def make_span(marks: Marks, base: tuple[int, int]) -> Span:
 
 
 def _spans(marks: dict[JsonPath, Marks], base: tuple[int, int]) -> dict[JsonPath, Span]:
-    first_line, offset = base
-    return {
-        path: _new_span(
-            Span,
-            (
-                start.line + first_line,
-                start.column + 1,
-                end.line + first_line,
-                end.column + 1,
-                start.index + offset,
-                end.index + offset,
-            ),
-        )
-        for path, (start, end) in marks.items()
-    }
+    return {path: make_span(pair, base) for path, pair in marks.items()}
 
 
 class ReadResult(NamedTuple):
